@@ -1,0 +1,191 @@
+#include "app/app.h"
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/routes.h"
+#include "core/assets.h"
+#include "core/log.h"
+#include "storage/migrate.h"
+
+void pbgdpl_embed_pbgdpl_app_app();
+
+namespace pbgdpl::app {
+
+using core::Error;
+using core::ErrorCode;
+using http::Request;
+using http::Response;
+using nlohmann::json;
+
+const std::vector<std::string>& App::modules() {
+  static const std::vector<std::string> m = {"storage", "accounts"};
+  return m;
+}
+
+App::~App() {
+  if (jobs) jobs->stop();
+}
+
+core::Result<std::unique_ptr<App>> App::open(const core::Config& cfg, bool migrate) {
+  std::unique_ptr<App> a(new App());
+  a->config = cfg;
+  auto db = storage::Database::open(cfg.database_url(), cfg.db_pool);
+  if (!db) return db.take_error();
+  a->db = std::move(*db);
+  pbgdpl_embed_pbgdpl_app_app();
+  accounts::register_accounts_assets();
+  if (migrate) {
+    auto n = storage::migrate(*a->db, modules(), [](const storage::Migration& m) {
+      core::log_info("migration applied module={} name={}", m.module, m.name);
+    });
+    if (!n) return n.take_error();
+  } else {
+    auto pending = storage::pending_migrations(*a->db, modules());
+    if (!pending) return pending.take_error();
+    if (*pending > 0)
+      return Error::of(ErrorCode::Unavailable, "Cơ sở dữ liệu chưa được cập nhật (" + std::to_string(*pending) +
+                                                   " migration chưa áp dụng). Hãy chạy: pbgdpl migrate");
+  }
+  PBGDPL_TRY(a->init());
+  return a;
+}
+
+core::Status App::init() {
+  accounts::ServiceOptions ao;
+  ao.session_idle_min = config.session_idle_min;
+  ao.session_absolute_h = config.session_absolute_h;
+  ao.public_url = config.public_url;
+  accounts = std::make_unique<accounts::Service>(*db, ao);
+  PBGDPL_TRY(accounts->init());
+  jobs = std::make_unique<storage::JobQueue>(*db);
+  mail = accounts::make_sender(config);
+  accounts->register_jobs(*jobs, mail);
+
+  PBGDPL_TRY(site.load());
+  PBGDPL_TRY(site.add_templates("accounts/templates/"));
+  PBGDPL_TRY(site.add_templates("app/templates/"));
+  site.add_nav({"/", "Trang chủ"});
+  site.add_nav({"/van-ban", "Văn bản pháp luật"});
+  site.add_nav({"/hoi-dap", "Hỏi đáp"});
+  site.add_nav({"/cuoc-thi", "Cuộc thi"});
+  site.add_nav({"/khoa-hoc", "Khóa học"});
+  site.add_nav({"/don-vi", "Đơn vị"});
+  register_routes();
+  return {};
+}
+
+namespace {
+struct Section {
+  const char* href;
+  const char* title;
+  const char* summary;
+};
+constexpr Section kSections[] = {
+    {"/van-ban", "Tủ sách pháp luật điện tử", "Tra cứu văn bản, điều khoản còn hiệu lực; gõ có dấu hay không dấu đều được."},
+    {"/tin-tuc", "Tin tức và tài liệu phổ biến", "Sổ tay, tờ gấp, infographic, video, sách nói cho mọi đối tượng."},
+    {"/hoi-dap", "Hỏi đáp pháp luật", "Gửi câu hỏi, đọc câu trả lời của cơ quan nhà nước và tư vấn viên."},
+    {"/doanh-nghiep", "Hỗ trợ pháp lý doanh nghiệp", "Vướng mắc của doanh nghiệp và trả lời của cơ quan có thẩm quyền."},
+    {"/tro-ly", "Trợ lý pháp luật", "Hỏi nhanh, nhận câu trả lời kèm trích dẫn điều luật."},
+    {"/cuoc-thi", "Thi tìm hiểu pháp luật", "Các cuộc thi trực tuyến toàn tỉnh, kết quả minh bạch."},
+    {"/khoa-hoc", "Học trực tuyến", "Khóa học cho cán bộ, báo cáo viên, tuyên truyền viên."},
+    {"/khao-sat", "Khảo sát, góp ý", "Cho biết ý kiến và mức độ hài lòng của bạn."},
+};
+}  // namespace
+
+void App::register_routes() {
+  site.register_routes(router);
+  accounts::register_routes(router, *accounts, site);
+
+  router.get("/", [this](Request& req) {
+    json sections = json::array();
+    for (const auto& s : kSections)
+      sections.push_back({{"href", s.href}, {"title", s.title}, {"summary", s.summary},
+                          {"status", "Đang xây dựng – sắp ra mắt."}});
+    json d = {{"sections", sections}};
+    auto orgs = accounts->org_tree();
+    if (orgs && !orgs->empty()) d["units"] = {{"count", orgs->size()}};
+    return site.page(req, "Trang chủ", "home", d);
+  });
+  router.get("/don-vi", [this](Request& req) {
+    json list = json::array();
+    for (const auto& o : http::unwrap(accounts->org_tree()))
+      list.push_back({{"name", o.name}, {"type_label", accounts::org_type_label(o.type)}, {"portal_url", o.portal_url},
+                      {"indent", std::string(static_cast<size_t>(std::max(0, o.depth())) * 2, ' ')}});
+    return site.page(req, "Danh bạ đơn vị", "units", {{"orgs", list}});
+  });
+  router.get("/healthz", [this](Request&) {
+    auto st = db->ping();
+    if (!st) {
+      auto r = Response::text("unavailable\n", 503);
+      return r;
+    }
+    auto r = Response::text("ok");
+    r.set_header("cache-control", "no-store");
+    return r;
+  }, {0, false, true});
+  router.get("/api/v1/openapi.yaml", [](Request&) {
+    auto spec = core::find_asset("app/openapi.yaml");
+    if (!spec) http::fail(ErrorCode::NotFound);
+    Response r;
+    r.content_type = "application/yaml; charset=utf-8";
+    r.body = std::string(*spec);
+    return r;
+  });
+}
+
+std::unique_ptr<http::Server> App::make_server() {
+  http::ServerOptions so;
+  auto colon = config.listen.rfind(':');
+  so.host = colon == std::string::npos ? config.listen : config.listen.substr(0, colon);
+  so.port = colon == std::string::npos ? 8080 : static_cast<uint16_t>(std::atoi(config.listen.c_str() + colon + 1));
+  if (so.host.size() > 2 && so.host.front() == '[') so.host = so.host.substr(1, so.host.size() - 2);
+  so.threads = config.threads;
+  so.max_body = config.max_body;
+  so.max_header = config.max_header;
+  so.read_timeout_s = config.read_timeout_s;
+  so.idle_timeout_s = config.idle_timeout_s;
+  so.shutdown_grace_s = config.shutdown_grace_s;
+  so.trust_proxy = config.trust_proxy;
+  so.access_log = config.access_log;
+  auto server = std::make_unique<http::Server>(so, router);
+  server->use(accounts::auth_middleware(*accounts));
+  server->on_error([this](const Request& req, const Error& e) { return site.error_page(req, e); });
+  auto* srv = server.get();
+  router.get("/metrics", [srv](Request&) {
+    auto r = Response::text(srv->metrics().render());
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return r;
+  }, {0, false, true});
+  server->metrics().add_collector([this](std::string& out) {
+    auto p = db->stats();
+    out += "# HELP pbgdpl_db_pool_connections Open database connections.\n# TYPE pbgdpl_db_pool_connections gauge\n";
+    out += "pbgdpl_db_pool_connections{backend=\"" + std::string(storage::backend_name(db->backend())) + "\"} " +
+           std::to_string(p.size) + "\n";
+    out += "# TYPE pbgdpl_db_pool_in_use gauge\npbgdpl_db_pool_in_use " + std::to_string(p.in_use) + "\n";
+    out += "# TYPE pbgdpl_db_pool_waits_total counter\npbgdpl_db_pool_waits_total " + std::to_string(p.waits) + "\n";
+    out += "# TYPE pbgdpl_db_pool_acquired_total counter\npbgdpl_db_pool_acquired_total " + std::to_string(p.acquired) + "\n";
+    if (auto c = jobs->counts()) {
+      out += "# HELP pbgdpl_jobs Jobs in the queue by status.\n# TYPE pbgdpl_jobs gauge\n";
+      out += "pbgdpl_jobs{status=\"queued\"} " + std::to_string(c->queued) + "\n";
+      out += "pbgdpl_jobs{status=\"running\"} " + std::to_string(c->running) + "\n";
+      out += "pbgdpl_jobs{status=\"done\"} " + std::to_string(c->done) + "\n";
+      out += "pbgdpl_jobs{status=\"failed\"} " + std::to_string(c->failed) + "\n";
+    }
+    out += "# TYPE pbgdpl_jobs_processed_total counter\npbgdpl_jobs_processed_total " +
+           std::to_string(jobs->processed()) + "\n";
+    out += "# HELP pbgdpl_build_info Build information.\n# TYPE pbgdpl_build_info gauge\n";
+    out += "pbgdpl_build_info{version=\"" PBGDPL_VERSION "\",backend=\"" +
+           std::string(storage::backend_name(db->backend())) + "\"} 1\n";
+  });
+  return server;
+}
+
+core::Result<accounts::ImportReport> App::load_sample() {
+  auto csv = core::find_asset("app/sample/orgs.csv");
+  if (!csv) return Error::of(ErrorCode::NotFound, "sample orgs missing");
+  accounts::Actor a;
+  a.name = "sample";
+  return accounts->import_orgs_csv(accounts::Service::system_principal(), a, *csv);
+}
+
+}  // namespace pbgdpl::app

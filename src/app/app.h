@@ -1,0 +1,46 @@
+#pragma once
+// The application context: configuration, database, job queue, web shell and module
+// services, built once by main and passed explicitly (no globals), so tests build their own.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accounts/service.h"
+#include "core/config.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "storage/db.h"
+#include "storage/jobs.h"
+#include "web/site.h"
+
+namespace pbgdpl::app {
+
+class App {
+ public:
+  /// Opens the database; with migrate=true applies pending migrations first.
+  static core::Result<std::unique_ptr<App>> open(const core::Config& cfg, bool migrate);
+  ~App();
+
+  /// Modules in migration order.
+  static const std::vector<std::string>& modules();
+
+  core::Config config;
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<storage::JobQueue> jobs;
+  web::Site site;
+  std::unique_ptr<accounts::Service> accounts;
+  http::Router router;
+  std::shared_ptr<accounts::MailSender> mail;
+
+  /// Builds a server with every route and middleware (not yet bound).
+  std::unique_ptr<http::Server> make_server();
+  /// Loads the project's own sample organizations (idempotent).
+  core::Result<accounts::ImportReport> load_sample();
+
+ private:
+  App() = default;
+  core::Status init();
+  void register_routes();
+};
+
+}  // namespace pbgdpl::app

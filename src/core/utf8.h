@@ -1,0 +1,16 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace pbgdpl::core {
+
+/// Strict UTF-8 validation (no overlongs, no surrogates, max U+10FFFF).
+bool utf8_valid(std::string_view s);
+/// Number of code points in valid UTF-8.
+size_t utf8_length(std::string_view s);
+/// True when s holds C0 control characters other than tab, CR, LF.
+bool has_control_chars(std::string_view s);
+/// Trims ASCII whitespace on both ends.
+std::string_view trim(std::string_view s);
+
+}  // namespace pbgdpl::core

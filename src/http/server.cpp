@@ -1,0 +1,430 @@
+#include "http/server.h"
+
+#include <zlib.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "core/utf8.h"
+
+namespace pbgdpl::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+struct ConnState {
+  explicit ConnState(tcp::socket&& s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // touched only on the connection's strand
+};
+
+bool compressible(std::string_view ct) {
+  return ct.rfind("text/", 0) == 0 || ct.rfind("application/json", 0) == 0 ||
+         ct.rfind("application/xml", 0) == 0 || ct.rfind("application/rss+xml", 0) == 0 ||
+         ct.rfind("application/atom+xml", 0) == 0 || ct.rfind("image/svg+xml", 0) == 0 ||
+         ct.rfind("application/javascript", 0) == 0 || ct.rfind("application/yaml", 0) == 0;
+}
+
+std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+
+std::string lower(std::string_view s) {
+  std::string o(s);
+  for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+
+bool valid_request_id(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  return true;
+}
+
+}  // namespace
+
+std::string gzip(std::string_view in) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out(deflateBound(&zs, in.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) return {};
+  return out;
+}
+
+core::Status parse_target(std::string_view target, Request& req) {
+  req.target = std::string(target);
+  if (target.size() > 8192) return Error::of(ErrorCode::UriTooLong);
+  if (target.empty() || target.front() != '/')
+    return Error::of(ErrorCode::BadRequest, "Địa chỉ yêu cầu phải bắt đầu bằng dấu '/'.");
+  auto q = target.find('?');
+  auto raw_path = target.substr(0, q);
+  auto frag = raw_path.find('#');
+  if (frag != std::string_view::npos) raw_path = raw_path.substr(0, frag);
+  auto path = percent_decode(raw_path, false);
+  if (!path) return Error::of(ErrorCode::BadRequest, "Đường dẫn có mã hóa phần trăm (%) không hợp lệ.");
+  if (!core::utf8_valid(*path)) return Error::of(ErrorCode::InvalidUtf8, "Đường dẫn không phải văn bản UTF-8 hợp lệ.");
+  if (core::has_control_chars(*path) || path->find('\0') != std::string::npos)
+    return Error::of(ErrorCode::BadRequest, "Đường dẫn chứa ký tự điều khiển không hợp lệ.");
+  req.path = std::move(*path);
+  if (q != std::string_view::npos) {
+    req.raw_query = std::string(target.substr(q + 1));
+    auto form = parse_urlencoded(req.raw_query);
+    if (!form) {
+      auto e = form.take_error();
+      if (e.code == ErrorCode::InvalidUtf8) e.message = "Tham số truy vấn không phải văn bản UTF-8 hợp lệ.";
+      return e;
+    }
+    req.query = std::move(*form);
+  }
+  return {};
+}
+
+struct Server::Impl {
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  asio::steady_timer grace{ioc};
+  std::atomic<bool> stopping{false};
+  std::atomic<int> active{0};
+  std::mutex mu;
+  std::map<uint64_t, std::weak_ptr<ConnState>> conns;
+  uint64_t next_id = 0;
+  uint16_t port = 0;
+  std::unique_ptr<asio::signal_set> signals;
+};
+
+Server::Server(ServerOptions o, const Router& r) : opt_(std::move(o)), router_(r), impl_(std::make_unique<Impl>()) {}
+Server::~Server() = default;
+
+void Server::use(Before b) { before_.push_back(std::move(b)); }
+void Server::after(After a) { after_.push_back(std::move(a)); }
+void Server::on_error(ErrorPage e) { error_page_ = std::move(e); }
+uint16_t Server::port() const { return impl_->port; }
+
+core::Status Server::bind() {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(opt_.host, ec);
+  if (ec) return Error::of(ErrorCode::Validation, "Địa chỉ lắng nghe không hợp lệ: " + opt_.host);
+  tcp::endpoint ep(addr, opt_.port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Error::of(ErrorCode::Unavailable,
+                     "Không lắng nghe được trên " + opt_.host + ":" + std::to_string(opt_.port) + ": " + ec.message());
+  impl_->port = a.local_endpoint().port();
+  return {};
+}
+
+Response Server::error(const Request& req, const core::Error& e) {
+  if (req.wants_json() || !error_page_) {
+    if (req.wants_json()) return Response::json_error(e);
+    auto r = Response::text(e.message + "\n", core::error_status(e.code));
+    return r;
+  }
+  auto r = error_page_(req, e);
+  r.status = core::error_status(e.code);
+  return r;
+}
+
+Response Server::handle(Request& req) {
+  int64_t t0 = core::mono_ns();
+  Response res;
+  try {
+    auto m = router_.match(req.method, req.path);
+    if (!m.route) {
+      req.route = "(unmatched)";
+      if (!m.allowed.empty()) {
+        res = error(req, Error::of(ErrorCode::MethodNotAllowed));
+        std::string allow;
+        for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+        res.set_header("allow", allow);
+      } else {
+        res = error(req, Error::of(ErrorCode::NotFound));
+      }
+    } else {
+      req.route = m.route->pattern;
+      req.params = std::move(m.params);
+      std::optional<Response> early;
+      for (const auto& b : before_) {
+        early = b(req, *m.route);
+        if (early) break;
+      }
+      res = early ? std::move(*early) : m.route->handler(req);
+    }
+  } catch (const HttpError& e) {
+    res = error(req, e.error);
+  } catch (const std::exception& e) {
+    core::log_error("handler exception rid={} route={} what=\"{}\"", req.request_id, req.route, e.what());
+    res = error(req, Error::of(ErrorCode::Internal));
+  }
+  for (const auto& a : after_) a(req, res);
+  finish(req, res, t0);
+  return res;
+}
+
+void Server::finish(const Request& req, Response& res, int64_t started_ns) {
+  res.set_header("x-request-id", req.request_id);
+  res.set_header("x-content-type-options", "nosniff");
+  res.set_header("referrer-policy", "strict-origin-when-cross-origin");
+  res.set_header("x-frame-options", "DENY");
+  res.set_header("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  if (res.header("content-security-policy").empty())
+    res.set_header("content-security-policy",
+                   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                   "media-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+                   "frame-ancestors 'none'");
+  if (req.secure) res.set_header("strict-transport-security", "max-age=31536000");
+  for (const auto& c : req.set_cookies) res.add_cookie(c);
+  if (res.header("cache-control").empty())
+    res.set_header("cache-control", req.user.signed_in() ? "private, no-store" : "no-cache");
+  if (!res.body.empty() && compressible(res.content_type) && res.body.size() >= 1024 &&
+      res.header("content-encoding").empty() && req.header("accept-encoding").find("gzip") != std::string_view::npos) {
+    auto z = gzip(res.body);
+    if (!z.empty() && z.size() < res.body.size()) {
+      res.body = std::move(z);
+      res.set_header("content-encoding", "gzip");
+    }
+  }
+  if (compressible(res.content_type)) res.set_header("vary", "Accept-Encoding");
+  double secs = static_cast<double>(core::mono_ns() - started_ns) / 1e9;
+  metrics_.observe(req.route.empty() ? "(unmatched)" : req.route, req.method.empty() ? "-" : req.method,
+                   res.status, secs);
+  if (opt_.access_log)
+    core::log_info("access rid={} ip={} method={} path=\"{}\" route=\"{}\" status={} bytes={} ms={:.2f} user={}",
+                   req.request_id, req.remote_ip, req.method, req.path.substr(0, 200), req.route, res.status,
+                   res.body.size(), secs * 1000, req.user.user_id);
+}
+
+namespace {
+
+asio::awaitable<void> write_response(ConnState& cs, const Request& req, Response& res, unsigned version, bool keep,
+                                     beast::error_code& ec) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+  out.set(bhttp::field::server, "pbgdpl");
+  out.set(bhttp::field::content_type, res.content_type);
+  for (const auto& [k, v] : res.headers) out.insert(k, v);
+  out.keep_alive(keep);
+  out.content_length(res.body.size());
+  if (req.method != "HEAD" && res.status != 204 && res.status != 304) out.body() = std::move(res.body);
+  co_await bhttp::async_write(cs.stream, out, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+}  // namespace
+
+void Server::run() {
+  auto* impl = impl_.get();
+  Server* self = this;
+
+  auto session = [self, impl](std::shared_ptr<ConnState> cs, std::string ip) -> asio::awaitable<void> {
+    const auto& opt = self->opt_;
+    beast::flat_buffer buf;
+    bool first = true;
+    for (;;) {
+      if (impl->stopping) break;
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(opt.max_header));
+      parser.body_limit(opt.max_body);
+      cs->stream.expires_after(std::chrono::seconds(first ? opt.read_timeout_s : opt.idle_timeout_s));
+      cs->busy = false;
+      beast::error_code ec;
+      co_await bhttp::async_read_header(cs->stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
+      cs->busy = true;
+      first = false;
+      int64_t t0 = core::mono_ns();
+      Request req;
+      req.remote_ip = ip;
+      req.request_id = core::random_hex(8);
+      if (ec) {
+        if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
+            ec == asio::error::connection_reset)
+          break;
+        if (ec == beast::error::timeout && buf.size() == 0) break;  // idle keep-alive connection
+        ErrorCode code = ErrorCode::BadRequest;
+        if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) code = ErrorCode::HeaderTooLarge;
+        else if (ec == beast::error::timeout) code = ErrorCode::RequestTimeout;
+        else if (ec == bhttp::error::body_limit) code = ErrorCode::PayloadTooLarge;
+        Error err = Error::of(code);
+        if (code == ErrorCode::BadRequest) err.message = "Yêu cầu HTTP không đúng cú pháp.";
+        req.route = "(protocol)";
+        Response res = self->error(req, err);
+        self->finish(req, res, t0);
+        cs->stream.expires_after(std::chrono::seconds(5));
+        co_await write_response(*cs, req, res, 11, false, ec);
+        break;
+      }
+      auto& head = parser.get();
+      req.method = std::string(sv(head.method_string()));
+      for (const auto& f : head) req.headers.emplace_back(lower(sv(f.name_string())), std::string(sv(f.value())));
+      if (opt.trust_proxy) {
+        auto xff = req.header("x-forwarded-for");
+        if (!xff.empty()) req.remote_ip = std::string(core::trim(xff.substr(0, xff.find(','))));
+        req.secure = req.header("x-forwarded-proto") == "https";
+        auto rid = req.header("x-request-id");
+        if (valid_request_id(rid)) req.request_id = std::string(rid);
+      }
+      bool keep = head.keep_alive() && !impl->stopping;
+      Error perr;
+      bool bad = false;
+      if (auto st = parse_target(std::string_view(head.target().data(), head.target().size()), req); !st) {
+        perr = st.take_error();
+        bad = true;
+      }
+      size_t limit = opt.max_body;
+      if (!bad) {
+        auto m = self->router_.match(req.method, req.path);
+        if (m.route && m.route->options.max_body) limit = m.route->options.max_body;
+        auto cl = parser.content_length();
+        if (cl && *cl > limit) {
+          perr = Error::of(ErrorCode::PayloadTooLarge);
+          bad = true;
+        }
+      }
+      if (!bad && !parser.is_done()) {
+        parser.body_limit(limit);
+        if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
+          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
+          co_await bhttp::async_write(cs->stream, cont, asio::redirect_error(asio::use_awaitable, ec));
+          if (ec) break;
+        }
+        cs->stream.expires_after(std::chrono::seconds(opt.read_timeout_s));
+        co_await bhttp::async_read(cs->stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+          if (ec == asio::error::operation_aborted || ec == asio::error::eof || ec == bhttp::error::end_of_stream ||
+              ec == asio::error::connection_reset)
+            break;
+          perr = Error::of(ec == bhttp::error::body_limit ? ErrorCode::PayloadTooLarge
+                           : ec == beast::error::timeout ? ErrorCode::RequestTimeout
+                                                         : ErrorCode::BadRequest);
+          if (perr.code == ErrorCode::BadRequest) perr.message = "Phần thân yêu cầu HTTP không đúng cú pháp.";
+          bad = true;
+        }
+      }
+      Response res;
+      if (bad) {
+        keep = false;
+        req.route = "(protocol)";
+        res = self->error(req, perr);
+        self->finish(req, res, t0);
+      } else {
+        req.body = std::move(parser.get().body());
+        if (req.method == "HEAD") req.method = "HEAD";
+        res = self->handle(req);
+      }
+      cs->stream.expires_after(std::chrono::seconds(opt.read_timeout_s));
+      co_await write_response(*cs, req, res, head.version(), keep, ec);
+      if (ec || !keep) break;
+    }
+    beast::error_code ignored;
+    cs->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  };
+
+  auto accept_loop = [self, impl, session]() -> asio::awaitable<void> {
+    for (;;) {
+      beast::error_code ec;
+      auto sock = co_await impl->acceptor.async_accept(asio::make_strand(impl->ioc),
+                                                       asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (impl->stopping || ec == asio::error::operation_aborted) co_return;
+        continue;  // EMFILE and friends: keep serving
+      }
+      beast::error_code ep_ec;
+      auto ep = sock.remote_endpoint(ep_ec);
+      std::string ip = ep_ec ? std::string("?") : ep.address().to_string();
+      sock.set_option(tcp::no_delay(true), ep_ec);
+      auto cs = std::make_shared<ConnState>(tcp::socket(std::move(sock)));
+      uint64_t id;
+      {
+        std::lock_guard lock(impl->mu);
+        id = ++impl->next_id;
+        impl->conns[id] = cs;
+      }
+      ++impl->active;
+      auto ex = cs->stream.get_executor();
+      asio::co_spawn(ex, session(cs, ip), [impl, id](std::exception_ptr) {
+        {
+          std::lock_guard lock(impl->mu);
+          impl->conns.erase(id);
+        }
+        if (--impl->active == 0 && impl->stopping)
+          asio::post(impl->ioc, [impl] { impl->grace.cancel(); });
+      });
+      (void)self;
+    }
+  };
+
+  asio::co_spawn(impl->ioc, accept_loop(), asio::detached);
+
+  impl->signals = std::make_unique<asio::signal_set>(impl->ioc, SIGINT, SIGTERM);
+  impl->signals->async_wait([self](const beast::error_code& ec, int sig) {
+    if (ec) return;
+    core::log_info("signal {} received: draining connections", sig);
+    self->stop();
+  });
+
+  int n = opt_.threads > 0 ? opt_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (int i = 1; i < n; ++i) threads.emplace_back([impl] { impl->ioc.run(); });
+  impl->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+  auto* impl = impl_.get();
+  if (impl->stopping.exchange(true)) return;
+  asio::post(impl->ioc, [this, impl] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+    if (impl->signals) impl->signals->cancel(ec);
+    std::vector<std::shared_ptr<ConnState>> live;
+    {
+      std::lock_guard lock(impl->mu);
+      for (auto& [_, w] : impl->conns)
+        if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+    for (auto& s : live) {
+      asio::post(s->stream.get_executor(), [s] {
+        if (!s->busy) s->stream.cancel();
+      });
+    }
+    if (impl->active == 0) return;
+    impl->grace.expires_after(std::chrono::seconds(opt_.shutdown_grace_s));
+    impl->grace.async_wait([impl](const beast::error_code& e) {
+      if (!e) {
+        core::log_warn("shutdown grace period over: closing remaining connections");
+        impl->ioc.stop();
+      }
+    });
+  });
+}
+
+}  // namespace pbgdpl::http
