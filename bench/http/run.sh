@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# HTTP benchmark: pbgdpl against Debian nginx serving the same bytes as static files.
+#
+# Builds the release binary (make build), prepares a throwaway data dir (migrate, sample
+# load), starts `pbgdpl serve` and a non-daemon nginx on free loopback ports, then runs wrk
+# against four targets, interleaving rounds so that machine noise hits every target alike:
+#   pbgdpl /healthz     nginx /healthz-copy (the same "ok" body as a static file)
+#   pbgdpl /            nginx / (the home page bytes pbgdpl rendered, as a static file)
+# It also measures cold start (launch of `pbgdpl serve` until /healthz answers, median of
+# COLD_STARTS runs) and the server's RSS (VmRSS/VmHWM from /proc) idle and after the load.
+#
+# Prints a Markdown table. It is a program, not a test: it never fails on a slow machine.
+# Everything listens on 127.0.0.1 only and everything it starts is stopped on exit.
+#
+# Knobs (environment): DURATION=10s CONNECTIONS=64 WRK_THREADS=2 ROUNDS=3 WARMUP=2s
+#   COLD_STARTS=5 PBGDPL_BIN=<prebuilt binary, skips `make build`> BENCH_OUT=<file for the table>
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-2s}
+COLD_STARTS=${COLD_STARTS:-5}
+NGINX_WORKERS=${NGINX_WORKERS:-2}
+
+log() { echo "bench/http: $*" >&2; }
+
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin"
+done
+if ! command -v wrk >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  log "installing wrk, nginx-light, curl"
+  bash "$root/scripts/install-deps.sh" --bench
+fi
+
+if [[ -n "${PBGDPL_BIN:-}" ]]; then
+  bin=$PBGDPL_BIN
+else
+  log "make build (release)"
+  make -C "$root" --no-print-directory build >&2
+  bin="$root/${BUILD:-build}/pbgdpl"
+fi
+[[ -x "$bin" ]] || { log "binary not found: $bin"; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pbgdpl-bench-XXXXXX")
+chmod 755 "$work"  # nginx workers (nobody when started as root) read the static copies
+pbgdpl_pid=""
+nginx_pid=""
+
+stop_pid() {  # stop_pid PID: SIGTERM, wait up to 15 s, then SIGKILL
+  local pid=$1 i
+  [[ -n "$pid" ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 150; i++)); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  stop_pid "$pbgdpl_pid"
+  stop_pid "$nginx_pid"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free loopback port: nothing answers a connect there and nobody else picked it.
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  log "no free port found"
+  return 1
+}
+
+# GET /healthz over bash's /dev/tcp (no process spawn, so polling is cheap); true on "ok".
+healthz_ok() {
+  local port=$1 status=""
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
+  printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
+  read -r -t 2 status <&3 || true
+  exec 3>&- 3<&-
+  [[ "$status" == "HTTP/1.1 200"* ]]
+}
+
+now_ns() { date +%s%N; }
+
+data="$work/data"
+mkdir -p "$data"
+common=(--data-dir "$data" --log-level warn)
+log "preparing $data (migrate, sample load)"
+"$bin" migrate "${common[@]}" >/dev/null
+"$bin" sample load "${common[@]}" >/dev/null
+
+pb_port=$(free_port)
+start_pbgdpl() {
+  "$bin" serve "${common[@]}" --listen "127.0.0.1:$pb_port" --access-log false >>"$work/pbgdpl.log" 2>&1 &
+  pbgdpl_pid=$!
+}
+wait_ready() {  # prints the ns it took since $1
+  local t0=$1 i
+  for ((i = 0; i < 20000; i++)); do
+    if healthz_ok "$pb_port"; then
+      echo $(( $(now_ns) - t0 ))
+      return 0
+    fi
+    kill -0 "$pbgdpl_pid" 2>/dev/null || { log "pbgdpl exited:"; cat "$work/pbgdpl.log" >&2; return 1; }
+    sleep 0.002
+  done
+  log "pbgdpl did not answer /healthz"
+  return 1
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# ---- cold start --------------------------------------------------------------------------
+log "cold start x$COLD_STARTS"
+cold=()
+for ((i = 0; i < COLD_STARTS; i++)); do
+  t0=$(now_ns)
+  start_pbgdpl
+  ns=$(wait_ready "$t0")
+  cold+=("$(awk -v n="$ns" 'BEGIN {printf "%.1f", n / 1e6}')")
+  stop_pid "$pbgdpl_pid"
+  pbgdpl_pid=""
+done
+cold_ms=$(printf '%s\n' "${cold[@]}" | median)
+
+# ---- the server under test ---------------------------------------------------------------
+start_pbgdpl
+wait_ready "$(now_ns)" >/dev/null
+sleep 1
+rss() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }  # kB
+rss_idle=$(rss "$pbgdpl_pid" VmRSS)
+hwm_idle=$(rss "$pbgdpl_pid" VmHWM)
+
+www="$work/www"
+mkdir -p "$www"
+curl -fsS -o "$www/healthz" "http://127.0.0.1:$pb_port/healthz"
+curl -fsS -o "$www/home.html" "http://127.0.0.1:$pb_port/"
+chmod 644 "$www"/*
+chmod 755 "$www"
+home_bytes=$(stat -c %s "$www/home.html")
+
+# ---- nginx with the same bytes -----------------------------------------------------------
+ng_port=$(free_port)
+while [[ "$ng_port" == "$pb_port" ]]; do ng_port=$(free_port); done
+mkdir -p "$work/nginx/tmp"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes $NGINX_WORKERS;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/nginx/tmp/body;
+  proxy_temp_path $work/nginx/tmp/proxy;
+  fastcgi_temp_path $work/nginx/tmp/fastcgi;
+  uwsgi_temp_path $work/nginx/tmp/uwsgi;
+  scgi_temp_path $work/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$ng_port;
+    root $www;
+    location = /healthz-copy { default_type "text/plain; charset=utf-8"; try_files /healthz =404; }
+    location = / { default_type "text/html; charset=utf-8"; try_files /home.html =404; }
+  }
+}
+CONF
+nginx -e "$work/nginx/error.log" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+for ((i = 0; i < 500; i++)); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$ng_port/healthz-copy" 2>/dev/null && break
+  kill -0 "$nginx_pid" 2>/dev/null || { log "nginx exited:"; cat "$work/nginx/error.log" >&2; exit 1; }
+  sleep 0.02
+done
+cmp -s "$www/home.html" <(curl -fsS "http://127.0.0.1:$ng_port/") || { log "nginx serves different home bytes"; exit 1; }
+
+# ---- load --------------------------------------------------------------------------------
+names=("pbgdpl /healthz" "nginx /healthz-copy" "pbgdpl / (home)" "nginx / (home copy)")
+urls=("http://127.0.0.1:$pb_port/healthz" "http://127.0.0.1:$ng_port/healthz-copy"
+      "http://127.0.0.1:$pb_port/" "http://127.0.0.1:$ng_port/")
+
+to_ms() {  # wrk latency "812.00us" / "1.23ms" / "2.00s" -> ms
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) {sub(/us$/, "", v); printf "%.3f", v / 1000}
+    else if (v ~ /ms$/) {sub(/ms$/, "", v); printf "%.3f", v}
+    else if (v ~ /m$/) {sub(/m$/, "", v); printf "%.3f", v * 60000}
+    else if (v ~ /s$/) {sub(/s$/, "", v); printf "%.3f", v * 1000}
+    else print "nan"}'
+}
+
+for t in 0 1 2 3; do
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${urls[$t]}" >/dev/null
+done
+for ((r = 1; r <= ROUNDS; r++)); do
+  for t in 0 1 2 3; do
+    out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${urls[$t]}")
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+    p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr -s ' ' | tr '\n' ' ')
+    echo "$rps" >>"$work/rps.$t"
+    echo "$p50" >>"$work/p50.$t"
+    echo "$p99" >>"$work/p99.$t"
+    log "round $r ${names[$t]}: $rps req/s p50 ${p50}ms p99 ${p99}ms ${errs}"
+    [[ -z "$errs" ]] || echo "$errs" >>"$work/errors.$t"
+  done
+done
+rss_after=$(rss "$pbgdpl_pid" VmRSS)
+hwm_after=$(rss "$pbgdpl_pid" VmHWM)
+
+# ---- report ------------------------------------------------------------------------------
+declare -a RPS P50 P99
+for t in 0 1 2 3; do
+  RPS[$t]=$(median <"$work/rps.$t")
+  P50[$t]=$(median <"$work/p50.$t")
+  P99[$t]=$(median <"$work/p99.$t")
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; }
+{
+  echo "| target | req/s (median of $ROUNDS) | p50 ms | p99 ms | vs nginx |"
+  echo "|---|---:|---:|---:|---:|"
+  for t in 0 1 2 3; do
+    case $t in
+      0) vs=$(ratio "${RPS[0]}" "${RPS[1]}") ;;
+      2) vs=$(ratio "${RPS[2]}" "${RPS[3]}") ;;
+      *) vs="100 %" ;;
+    esac
+    printf '| %s | %.0f | %s | %s | %s |\n' "${names[$t]}" "${RPS[$t]}" "${P50[$t]}" "${P99[$t]}" "$vs"
+  done
+  echo
+  echo "| measure | value |"
+  echo "|---|---:|"
+  echo "| cold start (launch → /healthz 200, median of $COLD_STARTS) | ${cold_ms} ms |"
+  echo "| cold start, all runs | $(IFS=' '; echo "${cold[*]}") ms |"
+  echo "| RSS idle after start | $((rss_idle / 1024)) MiB (${rss_idle} kB) |"
+  echo "| peak RSS (VmHWM) before the load | $((hwm_idle / 1024)) MiB (${hwm_idle} kB) |"
+  echo "| RSS after the load | $((rss_after / 1024)) MiB (${rss_after} kB) |"
+  echo "| peak RSS (VmHWM) after the load | $((hwm_after / 1024)) MiB (${hwm_after} kB) |"
+  echo "| home page size | ${home_bytes} bytes |"
+  echo
+  echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS interleaved rounds after a $WARMUP warm-up;" \
+       "nginx worker_processes $NGINX_WORKERS, access_log off; pbgdpl serve --access-log false (other settings default)."
+  for t in 0 1 2 3; do
+    [[ -s "$work/errors.$t" ]] && echo "errors on ${names[$t]}: $(sort -u "$work/errors.$t" | tr '\n' ' ')"
+  done
+  echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "${BENCH_OUT:-/dev/null}"
