@@ -8,7 +8,7 @@ PKGS=(
   g++ cmake ninja-build make ccache pkg-config clang libclang-rt-14-dev
   # libraries
   libboost-dev libboost-system-dev libsqlite3-dev libpq-dev libsodium-dev
-  nlohmann-json3-dev libfmt-dev zlib1g-dev libicu-dev libyaml-cpp-dev
+  nlohmann-json3-dev libfmt-dev zlib1g-dev libicu-dev libyaml-cpp-dev libxapian-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # servers and tools used by tests and benchmarks
   postgresql-15 postgresql-client-15 sqlite3 curl python3

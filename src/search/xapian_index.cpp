@@ -1,0 +1,403 @@
+// Xapian 1.4 behind search::Index.
+//
+// Terms of one document (all from text::tokenize):
+//   folded syllables, unprefixed, with positions  — matching without diacritics (đ→d)
+//   Z + exact syllable                             — exact-diacritic matches rank higher
+//   B + folded syllable pair                       — phrases outrank scattered syllables
+//   I + legal identifier                           — "91/2015/qh13" is one token
+//   Q + id, G + group, F + facet:value             — boolean keys and filters
+// Field weights are wdf multipliers (title 3, heading 2, body 1) under BM25.
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "core/log.h"
+#include "http/message.h"
+#include "search/index.h"
+#include "text/normalize.h"
+#include "text/tokenize.h"
+
+namespace pbgdpl::search {
+
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+constexpr Xapian::valueno kSlotDate = 0;
+constexpr Xapian::valueno kSlotGroup = 1;
+
+Xapian::valueno facet_slot(const std::string& name) {
+  static const std::map<std::string, Xapian::valueno> slots = {
+      {"type", 10}, {"issuer", 11}, {"field", 12}, {"status", 13}, {"year", 14}, {"scope", 15}, {"language", 16}};
+  auto it = slots.find(name);
+  return it == slots.end() ? Xapian::BAD_VALUENO : it->second;
+}
+
+// Xapian terms are limited to 245 bytes.
+std::string clip(std::string t) {
+  if (t.size() > 200) t.resize(200);
+  return t;
+}
+
+// Template words of questions that carry no meaning for retrieval ("…, đúng hay sai?").
+bool is_question_template(const std::vector<text::Token>& toks, size_t i) {
+  auto at = [&](size_t k, const char* w) { return k < toks.size() && toks[k].folded == w; };
+  return (at(i, "dung") && at(i + 1, "hay") && at(i + 2, "sai")) ||
+         (i > 0 && at(i - 1, "dung") && at(i, "hay") && at(i + 1, "sai")) ||
+         (i > 1 && at(i - 2, "dung") && at(i - 1, "hay") && at(i, "sai"));
+}
+
+std::string snippet_of(const std::string& text, const std::set<std::string>& want, size_t window = 36) {
+  // Words with their folded forms (punctuation trimmed for the comparison only).
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t')) ++i;
+    size_t s = i;
+    while (i < text.size() && text[i] != ' ' && text[i] != '\n' && text[i] != '\t') ++i;
+    if (i > s) words.emplace_back(text.data() + s, i - s);
+  }
+  if (words.empty()) return {};
+  std::vector<char> hit(words.size(), 0);
+  for (size_t k = 0; k < words.size(); ++k) {
+    std::string f = text::fold(words[k]);
+    std::string core;
+    for (char c : f)
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '-') core += c;
+    hit[k] = want.count(core) ? 1 : 0;
+  }
+  size_t best = 0, best_count = 0, count = 0;
+  for (size_t k = 0; k < words.size(); ++k) {
+    count += hit[k];
+    if (k >= window) count -= hit[k - window];
+    if (count > best_count) {
+      best_count = count;
+      best = k >= window ? k - window + 1 : 0;
+    }
+  }
+  std::string out;
+  if (best > 0) out += "… ";
+  size_t end = std::min(words.size(), best + window);
+  for (size_t k = best; k < end; ++k) {
+    if (k > best) out += ' ';
+    auto esc = http::html_escape(words[k]);
+    if (hit[k]) out += "<mark>" + esc + "</mark>";
+    else out += esc;
+  }
+  if (end < words.size()) out += " …";
+  return out;
+}
+
+class XapianIndex final : public Index {
+ public:
+  explicit XapianIndex(std::string dir) : dir_(std::move(dir)) {}
+
+  core::Status init() {
+    try {
+      std::filesystem::create_directories(dir_);
+      Xapian::WritableDatabase w(dir_, Xapian::DB_CREATE_OR_OPEN);
+      w.commit();
+      load_groups(w);
+    } catch (const Xapian::Error& e) {
+      return Error::of(ErrorCode::Unavailable, "Không mở được chỉ mục tìm kiếm: " + e.get_msg());
+    }
+    return {};
+  }
+
+  core::Status put(const IndexDoc& d) override {
+    return write([&](Xapian::WritableDatabase& w) {
+      Xapian::Document doc;
+      Xapian::termpos base = 1;
+      for (const auto& f : d.fields) {
+        auto toks = text::tokenize(f.text);
+        const text::Token* prev = nullptr;
+        Xapian::termcount wdf = static_cast<Xapian::termcount>(std::max(1, f.weight));
+        for (const auto& t : toks) {
+          if (t.kind == text::Token::Kind::Identifier) {
+            doc.add_term(clip("I" + t.folded), wdf);
+            continue;
+          }
+          doc.add_posting(clip(t.folded), base + t.pos, wdf);
+          doc.add_term(clip("Z" + t.exact), wdf);
+          if (prev && prev->pos + 1 == t.pos) doc.add_term(clip("B" + prev->folded + "_" + t.folded), wdf);
+          prev = &t;
+        }
+        base += (toks.empty() ? 0 : toks.back().pos) + 100;
+      }
+      doc.add_boolean_term(clip("Q" + d.id));
+      doc.add_boolean_term(clip("G" + d.group));
+      for (const auto& [k, v] : d.facets) {
+        if (v.empty()) continue;
+        doc.add_boolean_term(clip("F" + k + ":" + v));
+        auto slot = facet_slot(k);
+        if (slot != Xapian::BAD_VALUENO) doc.add_value(slot, v);
+      }
+      doc.add_value(kSlotDate, Xapian::sortable_serialise(static_cast<double>(d.date)));
+      doc.add_value(kSlotGroup, d.group);
+      nlohmann::json data = {{"p", d.payload}, {"s", d.snippet_text}, {"g", d.group}};
+      doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      w.replace_document("Q" + d.id, doc);
+      if (!d.group_title.empty()) {
+        std::string folded;
+        for (const auto& t : text::tokenize(d.group_title))
+          if (t.kind != text::Token::Kind::Identifier) folded += (folded.empty() ? "" : " ") + t.folded;
+        w.set_metadata("group:" + d.group, folded);
+        std::lock_guard lock(groups_mu_);
+        groups_[d.group] = folded;
+      }
+    });
+  }
+
+  core::Status remove(const std::string& id) override {
+    return write([&](Xapian::WritableDatabase& w) { w.delete_document("Q" + id); });
+  }
+
+  core::Status remove_group(const std::string& group) override {
+    return write([&](Xapian::WritableDatabase& w) {
+      w.delete_document("G" + group);
+      w.set_metadata("group:" + group, "");
+      std::lock_guard lock(groups_mu_);
+      groups_.erase(group);
+    });
+  }
+
+  core::Status clear() override {
+    return write([&](Xapian::WritableDatabase& w) {
+      std::vector<std::string> keys;
+      for (auto it = w.metadata_keys_begin("group:"); it != w.metadata_keys_end("group:"); ++it) keys.push_back(*it);
+      for (const auto& k : keys) w.set_metadata(k, "");
+      std::vector<Xapian::docid> ids;
+      for (auto it = w.postlist_begin(""); it != w.postlist_end(""); ++it) ids.push_back(*it);
+      for (auto id : ids) w.delete_document(id);
+      std::lock_guard lock(groups_mu_);
+      groups_.clear();
+    });
+  }
+
+  core::Status commit() override {
+    std::lock_guard lock(write_mu_);
+    if (!writer_) return {};
+    try {
+      writer_->commit();
+      writer_.reset();  // release the lock so `pbgdpl search reindex` and other nodes can write
+      ++generation_;
+    } catch (const Xapian::Error& e) {
+      writer_.reset();
+      return Error::of(ErrorCode::Internal, "Lỗi ghi chỉ mục: " + e.get_msg());
+    }
+    return {};
+  }
+
+  core::Result<size_t> size() override {
+    try {
+      auto r = reader();
+      size_t n = r.db->get_doccount();
+      give_back(std::move(r));
+      return n;
+    } catch (const Xapian::Error& e) {
+      return Error::of(ErrorCode::Unavailable, e.get_msg());
+    }
+  }
+
+  Ranking& ranking() override { return ranking_; }
+
+  core::Result<Results> search(const Query& q) override {
+    Results res;
+    auto toks = text::tokenize(q.text.size() > 2000 ? q.text.substr(0, 2000) : q.text);
+    // The law the query names ("theo Luật Du lịch…"): the longest title found in it.
+    {
+      std::string folded = " ";
+      for (const auto& t : toks)
+        if (t.kind != text::Token::Kind::Identifier) folded += t.folded + " ";
+      std::lock_guard lock(groups_mu_);
+      size_t best = 0;
+      for (const auto& [g, title] : groups_) {
+        if (title.size() > best && folded.find(" " + title + " ") != std::string::npos) {
+          best = title.size();
+          res.named_group = g;
+        }
+      }
+    }
+    std::vector<Xapian::Query> words, pairs, exact, ids;
+    std::set<std::string> want;
+    const text::Token* prev = nullptr;
+    for (size_t i = 0; i < toks.size(); ++i) {
+      const auto& t = toks[i];
+      if (t.kind == text::Token::Kind::Identifier) {
+        ids.emplace_back(clip("I" + t.folded));
+        want.insert(t.folded);
+        continue;
+      }
+      if (is_question_template(toks, i)) {
+        prev = nullptr;
+        continue;
+      }
+      words.emplace_back(clip(t.folded));
+      want.insert(t.folded);
+      if (t.has_diacritics()) exact.emplace_back(clip("Z" + t.exact));
+      if (prev && prev->pos + 1 == t.pos) pairs.emplace_back(clip("B" + prev->folded + "_" + t.folded));
+      prev = &t;
+    }
+    if (words.empty() && ids.empty()) return res;  // only punctuation: an empty result, not an error
+    std::vector<Xapian::Query> parts;
+    if (!words.empty()) parts.emplace_back(Xapian::Query::OP_OR, words.begin(), words.end());
+    if (!pairs.empty())
+      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end()),
+                         ranking_.bigram_scale);
+    if (!exact.empty())
+      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, exact.begin(), exact.end()),
+                         ranking_.exact_scale);
+    if (!ids.empty())
+      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end()),
+                         ranking_.identifier_scale);
+    Xapian::Query query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    std::vector<Xapian::Query> filters;
+    for (const auto& [facet, values] : q.filters) {
+      if (values.empty()) continue;
+      std::vector<Xapian::Query> alts;
+      for (const auto& v : values) alts.emplace_back(clip("F" + facet + ":" + v));
+      filters.emplace_back(Xapian::Query::OP_OR, alts.begin(), alts.end());
+    }
+    if (!filters.empty())
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+
+    try {
+      auto r = reader();
+      Xapian::Enquire enq(*r.db);
+      enq.set_query(query);
+      enq.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, 0.5));
+      if (q.collapse) enq.set_collapse_key(kSlotGroup);
+      if (q.by_date) enq.set_sort_by_value_then_relevance(kSlotDate, true);
+      std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+      std::vector<std::string> spy_names;
+      for (const auto& f : q.facets) {
+        auto slot = facet_slot(f);
+        if (slot == Xapian::BAD_VALUENO) continue;
+        spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(slot));
+        spy_names.push_back(f);
+        enq.add_matchspy(spies.back().get());
+      }
+      // Rerank a deeper pool so the named-law boost can lift hits from below the page.
+      const size_t want_n = q.offset + q.limit;
+      const size_t pool = q.by_date ? want_n : std::max<size_t>(want_n, 200);
+      Xapian::MSet m = enq.get_mset(0, static_cast<Xapian::doccount>(pool), 1000);
+      res.total = m.get_matches_estimated();
+      // Rerank by the value slot only; documents are loaded for the returned page alone.
+      struct Cand {
+        Xapian::docid did;
+        double score;
+        std::string group;
+      };
+      std::vector<Cand> cands;
+      cands.reserve(m.size());
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        Cand c{*it, it.get_weight(), it.get_document().get_value(kSlotGroup)};
+        if (!res.named_group.empty() && c.group == res.named_group && !q.by_date) c.score *= ranking_.named_boost;
+        cands.push_back(std::move(c));
+      }
+      if (!q.by_date)
+        std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.score > b.score; });
+      for (size_t k = q.offset; k < cands.size() && k < want_n; ++k) {
+        auto data = nlohmann::json::parse(r.db->get_document(cands[k].did).get_data(), nullptr, false);
+        if (data.is_discarded()) continue;
+        Hit h;
+        h.payload = data.value("p", "");
+        h.group = cands[k].group;
+        h.score = cands[k].score;
+        h.snippet = snippet_of(data.value("s", ""), want);
+        auto p = nlohmann::json::parse(h.payload, nullptr, false);
+        if (!p.is_discarded() && p.contains("id")) h.id = p["id"].is_string() ? p["id"].get<std::string>() : p["id"].dump();
+        res.hits.push_back(std::move(h));
+      }
+      for (size_t s = 0; s < spies.size(); ++s) {
+        auto& list = res.facets[spy_names[s]];
+        for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v) list.emplace_back(*v, v.get_termfreq());
+        std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+      }
+      give_back(std::move(r));
+    } catch (const Xapian::Error& e) {
+      core::log_error("search error: {}", e.get_description());
+      return Error::of(ErrorCode::Unavailable, "Tìm kiếm tạm thời không khả dụng.");
+    }
+    return res;
+  }
+
+ private:
+  struct Reader {
+    std::unique_ptr<Xapian::Database> db;
+    uint64_t generation = 0;
+  };
+
+  Reader reader() {
+    {
+      std::lock_guard lock(pool_mu_);
+      if (!pool_.empty()) {
+        Reader r = std::move(pool_.back());
+        pool_.pop_back();
+        if (r.generation != generation_.load()) {
+          r.db->reopen();
+          r.generation = generation_.load();
+        }
+        return r;
+      }
+    }
+    Reader r;
+    r.db = std::make_unique<Xapian::Database>(dir_);
+    r.generation = generation_.load();
+    return r;
+  }
+
+  void give_back(Reader r) {
+    std::lock_guard lock(pool_mu_);
+    if (pool_.size() < 16) pool_.push_back(std::move(r));
+  }
+
+  template <class F>
+  core::Status write(F&& f) {
+    std::lock_guard lock(write_mu_);
+    try {
+      if (!writer_) writer_ = std::make_unique<Xapian::WritableDatabase>(dir_, Xapian::DB_CREATE_OR_OPEN);
+      f(*writer_);
+    } catch (const Xapian::DatabaseLockError&) {
+      return Error::of(ErrorCode::Unavailable, "Chỉ mục tìm kiếm đang được một tiến trình khác ghi; hãy thử lại.");
+    } catch (const Xapian::Error& e) {
+      return Error::of(ErrorCode::Internal, "Lỗi ghi chỉ mục: " + e.get_msg());
+    }
+    return {};
+  }
+
+  void load_groups(Xapian::Database& db) {
+    std::lock_guard lock(groups_mu_);
+    for (auto it = db.metadata_keys_begin("group:"); it != db.metadata_keys_end("group:"); ++it) {
+      auto v = db.get_metadata(*it);
+      if (!v.empty()) groups_[(*it).substr(6)] = v;
+    }
+  }
+
+  std::string dir_;
+  Ranking ranking_;
+  std::mutex write_mu_;
+  std::unique_ptr<Xapian::WritableDatabase> writer_;
+  std::mutex pool_mu_;
+  std::vector<Reader> pool_;
+  std::atomic<uint64_t> generation_{0};
+  std::mutex groups_mu_;
+  std::unordered_map<std::string, std::string> groups_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Index>> Index::open(const std::string& dir) {
+  auto x = std::make_unique<XapianIndex>(dir);
+  PBGDPL_TRY(x->init());
+  return std::unique_ptr<Index>(std::move(x));
+}
+
+}  // namespace pbgdpl::search
