@@ -17,7 +17,10 @@ int64_t mono_ns() {
 
 namespace {
 std::tm utc_tm(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  // Floor, not truncate: -1 ms is 23:59:59 on the day before the epoch (old legal texts
+  // carry dates long before 1970).
+  int64_t secs = ms / 1000 - (ms % 1000 < 0 ? 1 : 0);
+  std::time_t t = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);
   return tm;

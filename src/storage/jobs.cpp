@@ -57,6 +57,9 @@ Result<bool> JobQueue::run_one() {
       result = it->second(job);
     } catch (const std::exception& e) {
       result = Error::of(ErrorCode::Internal, e.what());
+    } catch (...) {
+      // Anything else thrown would end the worker thread and the process with it.
+      result = Error::of(ErrorCode::Internal, "job handler threw a non-standard exception");
     }
   }
   ++processed_;
@@ -112,18 +115,27 @@ void JobQueue::stop() {
   threads_.clear();
 }
 
-void JobQueue::wake() { cv_.notify_one(); }
+void JobQueue::wake() {
+  {
+    // A flag, not only a notification: a worker busy in run_one() when wake() is called
+    // must not then sleep through the job it was told about.
+    std::lock_guard lock(mu_);
+    ++wakes_;
+  }
+  cv_.notify_one();
+}
 
 void JobQueue::loop() {
   for (;;) {
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
+      wakes_ = 0;  // this pass looks at every ready job, woken for or not
     }
     auto r = run_one();
     if (r && *r) continue;
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_ || wakes_ > 0; });
   }
 }
 

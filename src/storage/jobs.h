@@ -65,6 +65,7 @@ class JobQueue {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  uint64_t wakes_ = 0;  ///< wake() calls not yet seen by a worker; guarded by mu_
   std::atomic<uint64_t> processed_{0};
 };
 

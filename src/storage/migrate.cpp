@@ -41,6 +41,7 @@ Result<std::vector<Migration>> embedded_migrations(Backend b, const std::vector<
   const std::string_view other = b == Backend::Sqlite ? ".postgres.sql" : ".sqlite.sql";
   for (const auto& m : modules) {
     std::map<int, Migration> by_version;
+    std::map<int, std::string> generic, specific;  // version -> file, to catch duplicates
     for (const auto& name : core::list_assets(m + "/migrations/")) {
       auto file = name.substr(m.size() + 12);
       if (file.size() < 9 || !file.ends_with(".sql")) continue;
@@ -51,9 +52,15 @@ Result<std::vector<Migration>> embedded_migrations(Backend b, const std::vector<
       } catch (...) {
         return Error::of(ErrorCode::Internal, "Tên tệp migration không hợp lệ: " + name);
       }
-      bool specific = file.ends_with(mine);
+      bool is_specific = file.ends_with(mine);
+      // Two files for one version (other than a generic file and its backend variant)
+      // would leave one silently unapplied.
+      auto& seen = is_specific ? specific : generic;
+      if (auto [it, fresh] = seen.emplace(version, file); !fresh)
+        return Error::of(ErrorCode::Internal, "Hai tệp migration cùng số phiên bản trong " + m + ": " + it->second +
+                                                  " và " + file + ".");
       auto& slot = by_version[version];
-      if (!slot.sql.empty() && !specific) continue;  // backend-specific file wins
+      if (!slot.sql.empty() && !is_specific) continue;  // backend-specific file wins
       slot.module = m;
       slot.version = version;
       slot.name = file;

@@ -31,6 +31,11 @@ std::string rewrite_placeholders(std::string_view sql) {
       if (e == std::string_view::npos) e = sql.size();
       out.append(sql.substr(i, e - i));
       i = e - 1;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      auto e = sql.find("*/", i + 2);
+      e = e == std::string_view::npos ? sql.size() : e + 2;
+      out.append(sql.substr(i, e - i));
+      i = e - 1;
     } else if (c == '?') {
       out += '$';
       out += std::to_string(++n);
@@ -150,7 +155,10 @@ class PgConn final : public Conn {
   }
 
   Status begin(bool write) override {
-    auto st = exec_script(write ? "BEGIN" : "BEGIN READ ONLY");
+    // Reads get one snapshot for the whole transaction, as SQLite's deferred BEGIN gives:
+    // a page that counts then lists must not see rows committed in between. A read-only
+    // REPEATABLE READ transaction never fails with a serialization error.
+    auto st = exec_script(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (st) in_tx_ = true;
     return st;
   }
@@ -187,7 +195,11 @@ class PgDatabase final : public Database {
       : url_(std::move(url)), pool_([this] { return connect(); }, pool) {}
 
   Result<std::unique_ptr<Conn>> connect() {
-    PGconn* c = PQconnectdb(url_.c_str());
+    // A default connect timeout: an unreachable host must fail startup in seconds, not after
+    // the kernel's TCP timeout. A connect_timeout in the URL wins (it is expanded later).
+    const char* keys[] = {"connect_timeout", "dbname", nullptr};
+    const char* vals[] = {"10", url_.c_str(), nullptr};
+    PGconn* c = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(c) != CONNECTION_OK) {
       std::string msg = PQerrorMessage(c);
       PQfinish(c);
@@ -208,10 +220,21 @@ class PgDatabase final : public Database {
   }
   PoolStats stats() const override { return pool_.stats(); }
   std::string describe() const override {
-    // Strip credentials: postgresql://user:pass@host/db -> postgresql://host/db
+    // Strip credentials: postgresql://user:pass@host/db?password=x -> postgresql://host/db
     auto at = url_.find('@');
-    if (at == std::string::npos) return url_;
-    return "postgresql://" + url_.substr(at + 1);
+    std::string d = at == std::string::npos ? url_ : "postgresql://" + url_.substr(at + 1);
+    auto q = d.find('?');
+    if (q == std::string::npos) return d;
+    std::string kept;
+    for (size_t p = q + 1; p <= d.size();) {
+      auto amp = d.find('&', p);
+      if (amp == std::string::npos) amp = d.size();
+      auto kv = d.substr(p, amp - p);
+      auto key = kv.substr(0, kv.find('='));
+      if (!kv.empty() && key != "password" && key != "sslpassword") kept += (kept.empty() ? "" : "&") + kv;
+      p = amp + 1;
+    }
+    return d.substr(0, q) + (kept.empty() ? "" : "?" + kept);
   }
   Status backup_to(const std::string&) override {
     return Error::of(ErrorCode::Validation,

@@ -37,10 +37,17 @@ class SqliteConn final : public Conn {
     if (it != cache_.end()) {
       st = it->second;
     } else {
+      const char* tail = nullptr;
       int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                                  SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+                                  SQLITE_PREPARE_PERSISTENT, &st, &tail);
       if (rc != SQLITE_OK) return sqlite_error(db_, rc, sql);
       if (!st) return Error::of(ErrorCode::Internal);  // empty statement
+      // One statement per query(), as on PostgreSQL: SQLite would silently ignore the rest.
+      if (!only_comments(tail, sql.data() + sql.size())) {
+        sqlite3_finalize(st);
+        core::log_error("sqlite: several statements in one query() (use exec_script) sql=\"{}\"", sql.substr(0, 200));
+        return Error::of(ErrorCode::Internal);
+      }
       cache_.emplace(std::string(sql), st);
     }
     struct Reset {
@@ -127,11 +134,25 @@ class SqliteConn final : public Conn {
   bool in_transaction() const override { return !sqlite3_get_autocommit(db_); }
 
  private:
+  /// True when [p, end) holds no statement (only whitespace, semicolons and comments).
+  bool only_comments(const char* p, const char* end) {
+    while (p && p < end) {
+      sqlite3_stmt* extra = nullptr;
+      const char* next = nullptr;
+      int rc = sqlite3_prepare_v2(db_, p, static_cast<int>(end - p), &extra, &next);
+      if (extra) sqlite3_finalize(extra);
+      if (rc != SQLITE_OK || extra) return false;
+      if (!next || next <= p) break;
+      p = next;
+    }
+    return true;
+  }
+
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
-Result<std::unique_ptr<Conn>> connect(const std::string& path) {
+Result<std::unique_ptr<Conn>> connect(const std::string& path, bool reader) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -148,6 +169,12 @@ Result<std::unique_ptr<Conn>> connect(const std::string& path) {
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;");
   if (!st) return st.take_error();
+  // Reader connections cannot write, as PostgreSQL's READ ONLY transactions: a write that
+  // slips into read() fails on both backends instead of bypassing the single writer here.
+  if (reader) {
+    auto ro = conn->exec_script("PRAGMA query_only=ON;");
+    if (!ro) return ro.take_error();
+  }
   return std::unique_ptr<Conn>(std::move(conn));
 }
 
@@ -155,8 +182,8 @@ class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::string path, size_t pool)
       : path_(std::move(path)),
-        writer_([p = path_] { return connect(p); }, 1),
-        readers_([p = path_] { return connect(p); }, pool) {}
+        writer_([p = path_] { return connect(p, false); }, 1),
+        readers_([p = path_] { return connect(p, true); }, pool) {}
 
   Backend backend() const override { return Backend::Sqlite; }
 
@@ -179,12 +206,15 @@ class SqliteDatabase final : public Database {
   std::string describe() const override { return "sqlite:" + path_; }
 
   Status backup_to(const std::string& dest) override {
+    std::error_code ec;
+    if (std::filesystem::is_directory(dest, ec))
+      return Error::of(ErrorCode::Validation, "Đích sao lưu là một thư mục, hãy chỉ rõ tên tệp: " + dest);
     auto lease = acquire(false);
     if (!lease) return lease.take_error();
     auto* src = static_cast<SqliteConn*>(&*lease.value())->handle();
     sqlite3* out = nullptr;
     std::string tmp = dest + ".part";
-    std::filesystem::remove(tmp);
+    std::filesystem::remove(tmp, ec);
     if (sqlite3_open(tmp.c_str(), &out) != SQLITE_OK) {
       sqlite3_close(out);
       return Error::of(ErrorCode::Validation, "Không tạo được tệp sao lưu: " + dest);
@@ -204,10 +234,14 @@ class SqliteDatabase final : public Database {
     int final_rc = sqlite3_errcode(out);
     sqlite3_close(out);
     if (rc != SQLITE_DONE || final_rc != SQLITE_OK) {
-      std::filesystem::remove(tmp);
+      std::filesystem::remove(tmp, ec);
       return Error::of(ErrorCode::Internal, "Sao lưu thất bại.");
     }
-    std::filesystem::rename(tmp, dest);
+    std::filesystem::rename(tmp, dest, ec);
+    if (ec) {
+      std::filesystem::remove(tmp, ec);
+      return Error::of(ErrorCode::Validation, "Không ghi được tệp sao lưu: " + dest);
+    }
     return {};
   }
 

@@ -58,16 +58,26 @@ std::string fold(std::string_view s) {
 
 std::string slugify(std::string_view s, size_t max_len) {
   std::string f = fold(s), out;
-  bool dash = false;
+  bool dash = false, cut = false;
   for (char c : f) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      size_t need = out.size() + 1 + (dash && !out.empty() ? 1 : 0);
+      if (need > max_len) {
+        cut = true;
+        break;
+      }
       if (dash && !out.empty()) out += '-';
       out += c;
       dash = false;
     } else {
       dash = true;
     }
-    if (out.size() >= max_len) break;
+  }
+  // Cut at a word boundary when the limit falls inside a word ("luat-d" → "luat"), unless
+  // the first word alone is longer than the limit.
+  if (cut && !dash) {
+    auto last = out.rfind('-');
+    if (last != std::string::npos) out.resize(last);
   }
   return out;
 }

@@ -185,12 +185,12 @@ void Templates::render_nodes(const std::vector<Node>& nodes, std::vector<const n
             render_nodes(n.children, ctx, out, depth);
             ctx.pop_back();
           }
-        } else if (v->is_object()) {
+        } else {
+          // Objects are entered; a truthy scalar is pushed too, so {{.}} inside the section
+          // is that value (names skip non-object scopes and still reach outer ones).
           ctx.push_back(v);
           render_nodes(n.children, ctx, out, depth);
           ctx.pop_back();
-        } else {
-          render_nodes(n.children, ctx, out, depth);
         }
         break;
       }

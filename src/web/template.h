@@ -1,7 +1,8 @@
 #pragma once
 // A small logic-less template engine (a Mustache subset) over nlohmann::json view models:
 //   {{name}} escaped, {{{name}}} raw, {{a.b}} dotted, {{.}} current item,
-//   {{#name}}…{{/name}} section (list: repeat; object: enter; truthy: once),
+//   {{#name}}…{{/name}} section (list: repeat; object: enter; other truthy: once, with
+//   {{.}} = the value), falsy = null/false/0/""/[]/{} or missing,
 //   {{^name}}…{{/name}} inverted section, {{>name}} partial, {{! comment }}.
 // Hand-written because no Debian-packaged C++ Mustache library exists; templates are
 // parsed once at startup and rendered from the parsed tree.
