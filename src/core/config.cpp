@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <limits>
 
 #include "core/utf8.h"
 
@@ -34,6 +35,8 @@ Setter int_setter(T Config::*m) {
   return [m](Config& c, const std::string& k, const std::string& v) -> Status {
     auto n = parse_int(k, v);
     if (!n) return n.take_error();
+    if (static_cast<unsigned long long>(*n) > static_cast<unsigned long long>(std::numeric_limits<T>::max()))
+      return Error::of(ErrorCode::Validation, "Giá trị của '" + k + "' quá lớn: " + v);
     c.*m = static_cast<T>(*n);
     return {};
   };
@@ -108,8 +111,14 @@ Status Config::load_file(const std::string& path) {
   int lineno = 0;
   while (std::getline(in, line)) {
     ++lineno;
-    auto hash = line.find('#');
-    if (hash != std::string::npos) line.resize(hash);
+    // '#' starts a comment at the start of a line or after whitespace; elsewhere it is
+    // part of the value (passwords in database URLs, URL fragments).
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+        line.resize(i);
+        break;
+      }
+    }
     auto t = trim(line);
     if (t.empty()) continue;
     auto eq = t.find('=');

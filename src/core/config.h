@@ -37,7 +37,8 @@ struct Config {
 
   /// Applies one key (file/env spelling, e.g. "listen", "db_pool").
   Status set(const std::string& key, const std::string& value);
-  /// Reads `key = value` lines; '#' starts a comment.
+  /// Reads `key = value` lines; '#' at the start of a line or after whitespace starts a
+  /// comment ("pass#word" inside a value is kept).
   Status load_file(const std::string& path);
   /// Applies PBGDPL_<KEY> environment variables.
   Status load_env();
