@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 
 #include "core/log.h"
 #include "core/time.h"
@@ -47,6 +48,20 @@ std::string base64(std::string_view in) {
   return out;
 }
 
+// RFC 5322 section 3.3 date ("Tue, 03 Jun 2025 08:15:00 +0000"); relays and spam filters
+// penalize anything else. Formatted by hand: strftime's %a/%b follow the C locale only by luck.
+std::string rfc5322_date(int64_t ms) {
+  static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
+                months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
 class SmtpSender final : public MailSender {
  public:
   SmtpSender(std::string host, int port, std::string from) : host_(std::move(host)), port_(port), from_(std::move(from)) {}
@@ -60,6 +75,10 @@ class SmtpSender final : public MailSender {
     if (getaddrinfo(host_.c_str(), std::to_string(port_).c_str(), &hints, &res) != 0 || !res)
       return Error::of(ErrorCode::Unavailable, "Không tìm thấy máy chủ thư " + host_);
     int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+    if (fd < 0) {
+      freeaddrinfo(res);
+      return Error::of(ErrorCode::Unavailable, "Không tạo được kết nối tới máy chủ thư " + host_);
+    }
     timeval tv{10, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -118,7 +137,7 @@ class SmtpSender final : public MailSender {
     std::string msg = "From: " + from_ + "\r\nTo: " + m.to + "\r\nSubject: =?UTF-8?B?" + base64(m.subject) +
                       "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
                       "Content-Transfer-Encoding: base64\r\nDate: " +
-                      core::iso8601(core::now_ms()) + "\r\n\r\n";
+                      rfc5322_date(core::now_ms()) + "\r\n\r\n";
     auto b = base64(m.body);
     for (size_t i = 0; i < b.size(); i += 76) msg += b.substr(i, 76) + "\r\n";
     msg += ".";

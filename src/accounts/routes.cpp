@@ -136,8 +136,11 @@ http::Before auth_middleware(Service& svc) {
     if (is_safe_method(req.method) || req.user.via_token || route.options.csrf_exempt) return std::nullopt;
     std::string sent(req.header("x-csrf-token"));
     if (sent.empty() && req.header("content-type").find("application/x-www-form-urlencoded") != std::string_view::npos) {
+      // A body that is not a valid form (bad escapes, invalid UTF-8) is the client's error
+      // (400), not a missing token: say what is wrong. Nothing has been changed yet.
       auto f = req.form();
-      if (f) sent = f->get("_csrf");
+      if (!f) http::fail(f.take_error());
+      sent = f->get("_csrf");
     }
     if (sent.empty() || !core::constant_time_equal(sent, req.csrf_token)) http::fail(ErrorCode::CsrfFailed);
     return std::nullopt;
@@ -161,6 +164,9 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
                        core::error_status(e.code));
     }
     auto out = Response::redirect(next);
+    // The middleware may have queued "sid=; Max-Age=0" for a stale cookie; it would be sent
+    // after this one and sign the person straight out again.
+    std::erase_if(req.set_cookies, [](const std::string& c) { return c.rfind("sid=", 0) == 0; });
     out.add_cookie(http::make_cookie("sid", res->session_token, req.secure, res->max_age_s));
     return out;
   });

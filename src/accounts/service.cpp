@@ -356,6 +356,13 @@ Result<Org> validate_org(Conn& c, const OrgInput& in, std::optional<int64_t> sel
   }
   return o;
 }
+// Editing an org needs rights over the org itself; moving it also needs rights over the new
+// place: the new parent, or the whole system when it becomes a root (a province).
+bool may_edit_org(const Principal& who, const Org& old, const Org& now) {
+  if (!Service::can(who, Permission::ManageOrgs, old.path)) return false;
+  if (now.parent_id == old.parent_id) return true;
+  return Service::can(who, Permission::ManageOrgs, now.parent_id ? now.path : std::string());
+}
 }  // namespace
 
 Result<Org> Service::create_org(const Principal& who, const Actor& a, const OrgInput& in) {
@@ -384,8 +391,7 @@ Result<Org> Service::update_org(const Principal& who, const Actor& a, const std:
     fixed.code = code;
     auto o = validate_org(c, fixed, (*old)->id);
     if (!o) return o.take_error();
-    if (!can(who, Permission::ManageOrgs, (*old)->path) || (o->parent_id && !can(who, Permission::ManageOrgs, o->path)))
-      return Error::of(ErrorCode::Forbidden, "Bạn không có quyền sửa đơn vị này.");
+    if (!may_edit_org(who, **old, *o)) return Error::of(ErrorCode::Forbidden, "Bạn không có quyền sửa đơn vị này.");
     o->id = (*old)->id;
     o->created_at = (*old)->created_at;
     o->updated_at = core::now_ms();
@@ -457,7 +463,8 @@ Result<ImportReport> Service::import_orgs_csv(const Principal& who, const Actor&
           rep.errors.push_back("dòng " + std::to_string(line) + ": " + e.message);
           continue;
         }
-        if (!can(who, Permission::ManageOrgs, o->path)) {
+        bool allowed = existing->has_value() ? may_edit_org(who, **existing, *o) : can(who, Permission::ManageOrgs, o->path);
+        if (!allowed) {
           rep.errors.push_back("dòng " + std::to_string(line) + ": bạn không có quyền với đơn vị cấp trên này");
           continue;
         }
@@ -522,7 +529,11 @@ Result<CheckedUser> check_user(Conn& c, const UserInput& in) {
   }
   if (cu.user.email.empty() && cu.user.phone.empty())
     return invalid("Cần địa chỉ thư điện tử hoặc số điện thoại.", "email");
-  auto name = check_name(in.name.empty() ? cu.user.email.substr(0, cu.user.email.find('@')) : in.name, "name");
+  // Without a name, the login stands in: the mailbox part when it reads like a name, else the
+  // whole address or the phone number (so "x@…" or a phone-only account still gets one).
+  std::string fallback = cu.user.email.substr(0, cu.user.email.find('@'));
+  if (fallback.size() < 2) fallback = cu.user.email.empty() ? cu.user.phone : cu.user.email;
+  auto name = check_name(in.name.empty() ? fallback : in.name, "name");
   if (!name) return name.take_error();
   cu.user.name = *name;
   PBGDPL_TRY(check_password(in.password));
