@@ -96,6 +96,31 @@ std::string sentence_case(std::string_view s) {
   return out;
 }
 
+// Titles are printed in capitals; only law names (Luật/Bộ luật/Pháp lệnh X) start with a capital,
+// and place names after "tỉnh"/"thành phố" keep theirs: "Nghị quyết quy định … tỉnh An Hòa".
+std::string title_case(const std::string& doc_type, std::string_view raw) {
+  bool proper = doc_type == "Luật" || doc_type == "Bộ luật" || doc_type == "Pháp lệnh" || doc_type == "Hiến pháp";
+  std::string s = proper ? sentence_case(raw) : lower_utf8(raw);
+  std::string out;
+  size_t i = 0;
+  int capitalize_next = 0;
+  while (i < s.size()) {
+    size_t j = s.find(' ', i);
+    std::string w = s.substr(i, j == std::string::npos ? std::string::npos : j - i);
+    if (capitalize_next > 0 && !w.empty()) {
+      w = sentence_case(w);
+      --capitalize_next;
+    }
+    if (w == "tỉnh") capitalize_next = 2;
+    else if (w == "phố" && out.size() >= 6 && out.compare(out.size() - 6, 6, "thành ") == 0) capitalize_next = 2;
+    out += w;
+    if (j == std::string::npos) break;
+    out += ' ';
+    i = j + 1;
+  }
+  return out;
+}
+
 bool is_roman(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::string_view("IVXLCDM").find(c) != std::string_view::npos; });
 }
@@ -278,10 +303,14 @@ const std::array<std::string_view, 10> kDocTypes = {"HIẾN PHÁP", "BỘ LUẬT
 void parse_header(const std::vector<std::string_view>& lines, size_t end, Header& h, size_t& consumed) {
   consumed = 0;
   bool want_title = false;
+  bool issuer_open = false;
   std::string title_raw;
   for (size_t i = 0; i < end; ++i) {
     auto l = lines[i];
-    if (l.empty() || is_rule(l)) continue;
+    if (l.empty() || is_rule(l)) {
+      issuer_open = false;
+      continue;
+    }
     if (want_title) {
       if (all_upper(l) && !l.starts_with("Căn cứ")) {
         if (!title_raw.empty()) title_raw += ' ';
@@ -291,11 +320,15 @@ void parse_header(const std::vector<std::string_view>& lines, size_t end, Header
       }
       break;
     }
-    if (h.issuer.empty() && all_upper(l) && !l.starts_with("CỘNG HÒA") && !l.starts_with("CỘNG HOÀ")) {
-      h.issuer = std::string(l);
+    if (all_upper(l) && !l.starts_with("CỘNG HÒA") && !l.starts_with("CỘNG HOÀ") && h.number.empty() &&
+        h.date.empty() && (h.issuer.empty() || issuer_open)) {
+      // "HỘI ĐỒNG NHÂN DÂN" / "TỈNH AN HÒA": the issuer may span lines up to a rule.
+      h.issuer += (h.issuer.empty() ? "" : " ") + std::string(l);
+      issuer_open = true;
       consumed = i + 1;
       continue;
     }
+    issuer_open = false;
     if (l.starts_with("CỘNG HÒA") || l.starts_with("CỘNG HOÀ") || l.starts_with("Độc lập")) {
       consumed = i + 1;
       continue;
@@ -335,7 +368,7 @@ void parse_header(const std::vector<std::string_view>& lines, size_t end, Header
     }
     if (!want_title && !h.doc_type.empty()) break;
   }
-  if (!h.doc_type.empty()) h.title = title_raw.empty() ? h.doc_type : h.doc_type + " " + sentence_case(title_raw);
+  if (!h.doc_type.empty()) h.title = title_raw.empty() ? h.doc_type : h.doc_type + " " + title_case(h.doc_type, title_raw);
 }
 
 }  // namespace
@@ -392,8 +425,8 @@ ParsedDocument parse_text(std::string_view text) {
     if (l.empty() || is_rule(l)) continue;
     const int lineno = static_cast<int>(i + 1);
     if (closing) {
-      if (is_signer_title(l)) {
-        doc.header.signer_title = std::string(l);
+      if (is_signer_title(l) || (want_signer && all_upper(l))) {
+        doc.header.signer_title += (doc.header.signer_title.empty() ? "" : " ") + std::string(l);
         want_signer = true;
       } else if (want_signer && !all_upper(l)) {
         doc.header.signer = std::string(l);

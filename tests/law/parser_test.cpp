@@ -65,12 +65,12 @@ Trần Văn Mẫu
 
 TEST(LawParser, RecoversHeaderTreeAndAnchors) {
   auto doc = parse_text(kSample);
-  EXPECT_EQ(doc.header.issuer, "HỘI ĐỒNG NHÂN DÂN");
+  EXPECT_EQ(doc.header.issuer, "HỘI ĐỒNG NHÂN DÂN TỈNH AN HÒA");
   EXPECT_EQ(doc.header.number, "12/2026/NQ-HĐND");
   EXPECT_EQ(doc.header.place, "An Hòa");
   EXPECT_EQ(doc.header.date, "2026-03-05");
   EXPECT_EQ(doc.header.doc_type, "Nghị quyết");
-  EXPECT_EQ(doc.header.title, "Nghị quyết Về khuyến khích đọc sách pháp luật");
+  EXPECT_EQ(doc.header.title, "Nghị quyết về khuyến khích đọc sách pháp luật");
   EXPECT_EQ(doc.header.signer_title, "CHỦ TỊCH");
   EXPECT_EQ(doc.header.signer, "Trần Văn Mẫu");
   EXPECT_NE(doc.preamble.find("Căn cứ Luật Tổ chức"), std::string::npos);
@@ -104,6 +104,31 @@ TEST(LawParser, RecoversHeaderTreeAndAnchors) {
   EXPECT_EQ(arts[2]->text, "Ủy ban nhân dân tỉnh tổ chức thực hiện.");
   EXPECT_EQ(arts[3]->number, "3a");
   EXPECT_EQ(arts[3]->anchor, "dieu-3a");
+}
+
+// Golden header and tree facts of a real law from ../shared/data/vlc.
+TEST(LawParser, GoldenLuatCuTru) {
+  std::ifstream f(testing::shared_data() / "vlc" / "corpus" / "luat-cu-tru.txt");
+  ASSERT_TRUE(f.good());
+  std::stringstream ss;
+  ss << f.rdbuf();
+  auto doc = parse_text(ss.str());
+  EXPECT_EQ(doc.header.issuer, "QUỐC HỘI");
+  EXPECT_EQ(doc.header.number, "68/2020/QH14");
+  EXPECT_EQ(doc.header.place, "Hà Nội");
+  EXPECT_EQ(doc.header.date, "2020-11-13");
+  EXPECT_EQ(doc.header.doc_type, "Luật");
+  EXPECT_EQ(doc.header.title, "Luật Cư trú");
+  EXPECT_EQ(doc.header.signer, "Nguyễn Thị Kim Ngân");
+  EXPECT_NE(doc.closing.find("thông qua ngày 13 tháng 11 năm 2020"), std::string::npos);
+  ASSERT_GE(doc.body.size(), 7u);
+  EXPECT_EQ(doc.body[0].anchor, "chuong-i");
+  EXPECT_EQ(doc.body[0].title, "NHỮNG QUY ĐỊNH CHUNG");
+  auto arts = articles(doc);
+  ASSERT_EQ(arts.size(), 38u);
+  EXPECT_EQ(arts[1]->title, "Giải thích từ ngữ");
+  EXPECT_EQ(arts[1]->children.size(), 10u);  // khoản 1–10 of Điều 2
+  EXPECT_EQ(arts[37]->title, "Điều khoản thi hành");
 }
 
 TEST(LawParser, HostileAndEmptyInputNeverCrash) {
