@@ -9,6 +9,9 @@
 # It also measures cold start (launch of `pbgdpl serve` until /healthz answers, median of
 # COLD_STARTS runs) and the server's RSS (VmRSS/VmHWM from /proc) idle and after the load.
 #
+# Besides req/s it records the server CPU time per request (user+system, from /proc), which
+# stays meaningful on a busy machine where req/s swings with other load.
+#
 # Prints a Markdown table. It is a program, not a test: it never fails on a slow machine.
 # Everything listens on 127.0.0.1 only and everything it starts is stopped on exit.
 #
@@ -204,41 +207,73 @@ to_ms() {  # wrk latency "812.00us" / "1.23ms" / "2.00s" -> ms
 for t in 0 1 2 3; do
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${urls[$t]}" >/dev/null
 done
+# CPU time a server spends (ticks, all threads; nginx: master + workers). Under noise from
+# other processes, CPU per request is steadier than req/s: it is what the server costs.
+clk_tck=$(getconf CLK_TCK)
+cpu_ticks() {
+  local pids=("$1") p sum=0
+  if [[ "$1" == "$nginx_pid" ]]; then
+    for p in /proc/[0-9]*/stat; do
+      awk -v pp="$nginx_pid" '{ sub(/^.*\) /, ""); if ($2 == pp) { exit 0 } else { exit 1 } }' "$p" 2>/dev/null &&
+        pids+=("$(basename "$(dirname "$p")")")
+    done
+  fi
+  for p in "${pids[@]}"; do
+    # utime and stime are fields 14 and 15; strip "pid (comm) " first, comm may hold spaces.
+    sum=$((sum + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$sum"
+}
+server_of=("$pbgdpl_pid" "$nginx_pid" "$pbgdpl_pid" "$nginx_pid")
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 1; r <= ROUNDS; r++)); do
   for t in 0 1 2 3; do
+    c0=$(cpu_ticks "${server_of[$t]}")
     out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${urls[$t]}")
+    c1=$(cpu_ticks "${server_of[$t]}")
+    reqs=$(awk '/requests in/ {print $1}' <<<"$out")
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
     p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    cpu_us=$(awk -v d=$((c1 - c0)) -v hz="$clk_tck" -v n="$reqs" 'BEGIN {printf "%.1f", d * 1e6 / hz / n}')
     errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr -s ' ' | tr '\n' ' ')
     echo "$rps" >>"$work/rps.$t"
     echo "$p50" >>"$work/p50.$t"
     echo "$p99" >>"$work/p99.$t"
-    log "round $r ${names[$t]}: $rps req/s p50 ${p50}ms p99 ${p99}ms ${errs}"
+    echo "$cpu_us" >>"$work/cpu.$t"
+    log "round $r ${names[$t]}: $rps req/s p50 ${p50}ms p99 ${p99}ms server CPU ${cpu_us}us/req ${errs}"
     [[ -z "$errs" ]] || echo "$errs" >>"$work/errors.$t"
   done
+  # pbgdpl and nginx ran back to back: their ratio in one round shares that round's noise.
+  paste "$work/rps.0" "$work/rps.1" | tail -1 | awk '{print $1 / $2}' >>"$work/ratio.0"
+  paste "$work/rps.2" "$work/rps.3" | tail -1 | awk '{print $1 / $2}' >>"$work/ratio.2"
 done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 rss_after=$(rss "$pbgdpl_pid" VmRSS)
 hwm_after=$(rss "$pbgdpl_pid" VmHWM)
 
 # ---- report ------------------------------------------------------------------------------
-declare -a RPS P50 P99
+declare -a RPS P50 P99 CPU ALL
 for t in 0 1 2 3; do
   RPS[$t]=$(median <"$work/rps.$t")
   P50[$t]=$(median <"$work/p50.$t")
   P99[$t]=$(median <"$work/p99.$t")
+  CPU[$t]=$(median <"$work/cpu.$t")
+  ALL[$t]=$(awk '{printf "%s%.0f", (NR > 1 ? " / " : ""), $1}' "$work/rps.$t")
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; }
+pct() { awk -v a="$1" 'BEGIN {printf "%.0f %%", 100 * a}'; }
 {
-  echo "| target | req/s (median of $ROUNDS) | p50 ms | p99 ms | vs nginx |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "| target | req/s (median) | req/s per round | p50 ms | p99 ms | server CPU µs/req | req/s vs nginx | CPU/req: nginx ÷ pbgdpl |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for t in 0 1 2 3; do
     case $t in
-      0) vs=$(ratio "${RPS[0]}" "${RPS[1]}") ;;
-      2) vs=$(ratio "${RPS[2]}" "${RPS[3]}") ;;
-      *) vs="100 %" ;;
+      0 | 2)
+        vs=$(pct "$(median <"$work/ratio.$t")")
+        eff=$(pct "$(awk -v a="${CPU[$((t + 1))]}" -v b="${CPU[$t]}" 'BEGIN {print a / b}')") ;;
+      *) vs="—"; eff="—" ;;
     esac
-    printf '| %s | %.0f | %s | %s | %s |\n' "${names[$t]}" "${RPS[$t]}" "${P50[$t]}" "${P99[$t]}" "$vs"
+    printf '| %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "${names[$t]}" "${RPS[$t]}" "${ALL[$t]}" "${P50[$t]}" \
+      "${P99[$t]}" "${CPU[$t]}" "$vs" "$eff"
   done
   echo
   echo "| measure | value |"
@@ -256,5 +291,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; }
   for t in 0 1 2 3; do
     [[ -s "$work/errors.$t" ]] && echo "errors on ${names[$t]}: $(sort -u "$work/errors.$t" | tr '\n' ' ')"
   done
-  echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "req/s vs nginx: median over rounds of pbgdpl ÷ nginx in the same round. CPU/req: user+system time of the" \
+       "server processes during the run ÷ requests (wrk's own CPU excluded); its ratio estimates the throughput ratio" \
+       "on a machine that does nothing else."
+  echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo);" \
+       "load average before the load $load_before, after $load_after"
 } | tee "${BENCH_OUT:-/dev/null}"
