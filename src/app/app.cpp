@@ -2,7 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "accounts/routes.h"
+#include "law/importer.h"
+#include "law/routes.h"
 #include "core/assets.h"
 #include "core/log.h"
 #include "storage/migrate.h"
@@ -18,8 +22,14 @@ using http::Response;
 using nlohmann::json;
 
 const std::vector<std::string>& App::modules() {
-  static const std::vector<std::string> m = {"storage", "accounts"};
+  static const std::vector<std::string> m = {"storage", "accounts", "law"};
   return m;
+}
+
+void App::register_assets() {
+  pbgdpl_embed_pbgdpl_app_app();
+  accounts::register_accounts_assets();
+  law::register_law_assets();
 }
 
 App::~App() {
@@ -32,8 +42,7 @@ core::Result<std::unique_ptr<App>> App::open(const core::Config& cfg, bool migra
   auto db = storage::Database::open(cfg.database_url(), cfg.db_pool);
   if (!db) return db.take_error();
   a->db = std::move(*db);
-  pbgdpl_embed_pbgdpl_app_app();
-  accounts::register_accounts_assets();
+  register_assets();
   if (migrate) {
     auto n = storage::migrate(*a->db, modules(), [](const storage::Migration& m) {
       core::log_info("migration applied module={} name={}", m.module, m.name);
@@ -61,8 +70,15 @@ core::Status App::init() {
   mail = accounts::make_sender(config);
   accounts->register_jobs(*jobs, mail);
 
+  auto idx = search::Index::open(config.data_dir + "/search");
+  if (!idx) return idx.take_error();
+  index = std::move(*idx);
+  law = std::make_unique<law::Service>(*db, index.get());
+  law->register_jobs(*jobs);
+
   PBGDPL_TRY(site.load());
   PBGDPL_TRY(site.add_templates("accounts/templates/"));
+  PBGDPL_TRY(site.add_templates("law/templates/"));
   PBGDPL_TRY(site.add_templates("app/templates/"));
   site.add_nav({"/", "Trang chủ"});
   site.add_nav({"/van-ban", "Văn bản pháp luật"});
@@ -95,12 +111,19 @@ constexpr Section kSections[] = {
 void App::register_routes() {
   site.register_routes(router);
   accounts::register_routes(router, *accounts, site);
+  law::register_routes(router, *law, site);
 
   router.get("/", [this](Request& req) {
     json sections = json::array();
-    for (const auto& s : kSections)
-      sections.push_back({{"href", s.href}, {"title", s.title}, {"summary", s.summary},
-                          {"status", "Đang xây dựng – sắp ra mắt."}});
+    int64_t documents = 0;
+    if (auto counts = law->counts())
+      for (const auto& [type, n] : *counts) documents += n;
+    for (const auto& s : kSections) {
+      std::string status = "Đang xây dựng – sắp ra mắt.";
+      if (std::string_view(s.href) == "/van-ban")
+        status = documents ? std::to_string(documents) + " văn bản đang được công bố." : "Chưa có văn bản nào.";
+      sections.push_back({{"href", s.href}, {"title", s.title}, {"summary", s.summary}, {"status", status}});
+    }
     json d = {{"sections", sections}};
     auto orgs = accounts->org_tree();
     if (orgs && !orgs->empty()) d["units"] = {{"count", orgs->size()}};
@@ -180,12 +203,41 @@ std::unique_ptr<http::Server> App::make_server() {
   return server;
 }
 
-core::Result<accounts::ImportReport> App::load_sample() {
+core::Result<App::SampleReport> App::load_sample() {
+  SampleReport rep;
   auto csv = core::find_asset("app/sample/orgs.csv");
   if (!csv) return Error::of(ErrorCode::NotFound, "sample orgs missing");
   accounts::Actor a;
   a.name = "sample";
-  return accounts->import_orgs_csv(accounts::Service::system_principal(), a, *csv);
+  auto orgs = accounts->import_orgs_csv(accounts::Service::system_principal(), a, *csv);
+  if (!orgs) return orgs.take_error();
+  rep.orgs = std::move(*orgs);
+  // Our own sample legal documents (fictional province "An Hòa"), with a replacement relation.
+  std::map<std::string, int64_t> ids;
+  for (const auto& name : core::list_assets("law/sample/")) {
+    std::string text(*core::find_asset(name));
+    law::ImportInput in;
+    in.parsed = law::parse_text(text);
+    in.meta = law::meta_from_header(in.parsed, name);
+    in.meta.scope = "dia_phuong";
+    in.meta.doc_type = in.meta.doc_type == "nghi_quyet" ? "nghi_quyet_hdnd" : in.meta.doc_type == "quyet_dinh" ? "quyet_dinh_ubnd" : in.meta.doc_type;
+    in.meta.field = "Phổ biến, giáo dục pháp luật";
+    in.meta.effective_on = in.meta.issued_on;
+    in.source_key = "sample:" + name.substr(name.rfind('/') + 1);
+    in.source_text = text;
+    auto r = law->import(a, in);
+    if (!r) return r.take_error();
+    ids[in.meta.number] = r->id;
+    if (r->outcome == law::ImportOutcome::Created) ++rep.documents_created;
+    else if (r->outcome == law::ImportOutcome::Updated) ++rep.documents_updated;
+  }
+  auto newer = ids.find("12/2026/QĐ-UBND"), older = ids.find("03/2024/QĐ-UBND");
+  if (newer != ids.end() && older != ids.end() && rep.documents_created > 0) {
+    (void)law->relate(a, newer->second, "03/2024/QĐ-UBND", "thay_the", "Thay thế toàn bộ");
+    (void)law->set_status(a, older->second, "het_hieu_luc", "2026-05-01", "Bị thay thế bởi Quyết định số 12/2026/QĐ-UBND");
+  }
+  jobs->drain();  // index the sample documents now
+  return rep;
 }
 
 }  // namespace pbgdpl::app

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "accounts/service.h"
+#include "law/service.h"
+#include "search/index.h"
 #include "core/config.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -23,19 +25,28 @@ class App {
 
   /// Modules in migration order.
   static const std::vector<std::string>& modules();
+  /// Registers every module's embedded files (templates, migrations, samples); idempotent.
+  static void register_assets();
 
   core::Config config;
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<storage::JobQueue> jobs;
   web::Site site;
   std::unique_ptr<accounts::Service> accounts;
+  std::unique_ptr<search::Index> index;  ///< this node's search index under <data_dir>/search
+  std::unique_ptr<law::Service> law;
   http::Router router;
   std::shared_ptr<accounts::MailSender> mail;
 
   /// Builds a server with every route and middleware (not yet bound).
   std::unique_ptr<http::Server> make_server();
-  /// Loads the project's own sample organizations (idempotent).
-  core::Result<accounts::ImportReport> load_sample();
+  struct SampleReport {
+    accounts::ImportReport orgs;
+    int documents_created = 0;
+    int documents_updated = 0;
+  };
+  /// Loads the project's own sample content: organizations and legal documents (idempotent).
+  core::Result<SampleReport> load_sample();
 
  private:
   App() = default;

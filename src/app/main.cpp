@@ -9,9 +9,11 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "app/app.h"
+#include "law/importer.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/utf8.h"
@@ -38,6 +40,12 @@ Commands:
   sample load                load the project's own sample content
   backup --to FILE           online backup of the SQLite database (PostgreSQL: prints the pg_dump command)
   audit verify               check the audit log's hash chain; exit 1 when it was tampered with
+  library import PATH… [--format alqac] [--status STATUS]
+                             import legal documents (.txt .md .html .docx .pdf, pbgdpl.law/1 JSON,
+                             or the ALQAC law.json layout); re-import updates and keeps addresses
+  search reindex             rebuild this node's search index from the database
+  search query TEXT [--level article|document]
+                             run a search from the command line
   jobs run                   run queued jobs once and exit
   version                    print the version
 
@@ -90,7 +98,7 @@ int fail(const std::string& msg) {
 
 const std::map<std::string, bool> kCommandFlags = {
     {"email", true}, {"role", true}, {"org", true}, {"name", true}, {"phone", true}, {"to", true}, {"help", true},
-    {"config", true}};
+    {"config", true}, {"format", true}, {"status", true}, {"level", true}};
 
 pbgdpl::core::Result<Config> load_config(const Args& a) {
   Config c;
@@ -227,7 +235,8 @@ int cmd_sample(const Config& c) {
   if (!app) return 1;
   auto rep = app->load_sample();
   if (!rep) return fail(rep.error().message);
-  std::cout << "Nội dung mẫu: " << rep->created << " đơn vị mới, " << rep->updated << " cập nhật.\n";
+  std::cout << "Nội dung mẫu: " << rep->orgs.created << " đơn vị mới, " << rep->orgs.updated << " đơn vị cập nhật; "
+            << rep->documents_created << " văn bản mới, " << rep->documents_updated << " văn bản cập nhật.\n";
   return 0;
 }
 
@@ -266,12 +275,126 @@ int cmd_migrate(const Config& c) {
   if (!c.is_postgres()) std::filesystem::create_directories(c.data_dir, ec);
   auto db = pbgdpl::storage::Database::open(c.database_url(), 1);
   if (!db) return fail(db.error().message);
-  pbgdpl::accounts::register_accounts_assets();
+  App::register_assets();
   auto n = pbgdpl::storage::migrate(**db, App::modules(), [](const pbgdpl::storage::Migration& m) {
     std::cout << "  áp dụng " << m.module << "/" << m.name << "\n";
   });
   if (!n) return fail(n.error().message);
   std::cout << "Đã áp dụng " << *n << " migration; cơ sở dữ liệu " << (*db)->describe() << " đã cập nhật.\n";
+  return 0;
+}
+
+// A progress line on stderr: a bar when stderr is a terminal, else a line every 10 %.
+class Progress {
+ public:
+  Progress(std::string what, size_t total) : what_(std::move(what)), total_(total), tty_(isatty(STDERR_FILENO)) {}
+  void step(size_t done, const std::string& item) {
+    if (total_ == 0) return;
+    size_t pct = done * 100 / total_;
+    if (tty_) {
+      size_t fill = pct / 5;
+      std::cerr << "\r" << what_ << " [" << std::string(fill, '#') << std::string(20 - fill, '.') << "] " << done << "/"
+                << total_ << " " << item.substr(0, 40) << "\x1b[K" << std::flush;
+      if (done == total_) std::cerr << "\n";
+    } else if (pct / 10 != last_ / 10 || done == total_) {
+      std::cerr << what_ << ": " << done << "/" << total_ << " (" << pct << "%)\n";
+    }
+    last_ = pct;
+  }
+
+ private:
+  std::string what_;
+  size_t total_;
+  bool tty_;
+  size_t last_ = 0;
+};
+
+int cmd_library_import(const Config& c, const Args& a) {
+  std::vector<std::string> paths(a.positional.begin() + 2, a.positional.end());
+  if (paths.empty()) return fail("cần ít nhất một tệp hoặc thư mục: pbgdpl library import PATH…");
+  pbgdpl::law::ImportOptions opt;
+  opt.format = flag(a, "format");
+  opt.status = flag(a, "status");
+  if (!opt.format.empty() && opt.format != "alqac" && opt.format != "json")
+    return fail("--format chỉ nhận alqac hoặc json");
+  if (!opt.status.empty() && !pbgdpl::law::valid_code(pbgdpl::law::statuses(), opt.status))
+    return fail("--status không hợp lệ (con_hieu_luc, het_hieu_luc, het_hieu_luc_mot_phan, chua_co_hieu_luc, ngung_hieu_luc)");
+  auto app = open_app(c, true);
+  if (!app) return 1;
+  auto files = pbgdpl::law::expand_import_paths(paths, opt);
+  pbgdpl::accounts::Actor actor;
+  actor.name = "cli";
+  size_t created = 0, updated = 0, unchanged = 0, articles = 0;
+  std::vector<std::string> failures;
+  Progress bar("Nhập văn bản", files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto docs = pbgdpl::law::read_import_file(files[i], opt);
+    if (!docs) {
+      failures.push_back(docs.error().message);
+    } else {
+      for (auto& d : *docs) {
+        auto r = app->law->import(actor, d);
+        if (!r) {
+          failures.push_back(files[i] + " (" + d.meta.title + "): " + r.error().message);
+          continue;
+        }
+        articles += r->articles;
+        if (r->outcome == pbgdpl::law::ImportOutcome::Created) ++created;
+        else if (r->outcome == pbgdpl::law::ImportOutcome::Updated) ++updated;
+        else ++unchanged;
+      }
+    }
+    bar.step(i + 1, std::filesystem::path(files[i]).filename().string());
+  }
+  // Index what was imported (the jobs were queued in each document's transaction).
+  auto counts = app->jobs->counts();
+  size_t queued = counts ? static_cast<size_t>(counts->queued) : 0;
+  Progress ibar("Lập chỉ mục", queued);
+  size_t done = 0;
+  for (;;) {
+    auto r = app->jobs->run_one();
+    if (!r || !*r) break;
+    ibar.step(std::min(++done, queued), "");
+  }
+  std::cout << "Đã nhập " << files.size() << " tệp: " << created << " văn bản mới, " << updated << " cập nhật, "
+            << unchanged << " không đổi; " << articles << " điều.\n";
+  if (!failures.empty()) {
+    std::cout << failures.size() << " lỗi:\n";
+    for (const auto& f : failures) std::cout << "  - " << f << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int cmd_search_reindex(const Config& c) {
+  auto app = open_app(c, false);
+  if (!app) return 1;
+  std::unique_ptr<Progress> p;
+  auto n = app->law->reindex([&](size_t done, size_t total) {
+    if (!p) p = std::make_unique<Progress>("Lập lại chỉ mục", total);
+    p->step(done, "");
+  });
+  if (!n) return fail(n.error().message);
+  std::cout << "Đã lập lại chỉ mục cho " << *n << " văn bản.\n";
+  return 0;
+}
+
+int cmd_search_query(const Config& c, const Args& a) {
+  if (a.positional.size() < 3) return fail("cần nội dung tìm: pbgdpl search query \"quyền sử dụng đất\"");
+  auto app = open_app(c, false);
+  if (!app) return 1;
+  pbgdpl::law::SearchRequest r;
+  for (size_t i = 2; i < a.positional.size(); ++i) r.q += (i > 2 ? " " : "") + a.positional[i];
+  r.level = flag(a, "level") == "document" ? "document" : "article";
+  r.all_statuses = true;
+  auto res = app->law->search(r);
+  if (!res) return fail(res.error().message);
+  std::cout << "Khoảng " << res->total << " kết quả\n";
+  for (const auto& h : res->hits) {
+    auto p = nlohmann::json::parse(h.payload, nullptr, false);
+    std::cout << "  " << h.score << "  " << p.value("title", "") << (r.level == "article" ? " – Điều " + p.value("article", "") : "")
+              << "\n";
+  }
   return 0;
 }
 
@@ -316,6 +439,9 @@ int main(int argc, char** argv) {
   if (cmd == "backup") return cmd_backup(*cfg, a);
   if (cmd == "audit" && sub == "verify") return cmd_audit_verify(*cfg);
   if (cmd == "jobs" && sub == "run") return cmd_jobs_run(*cfg);
+  if (cmd == "library" && sub == "import") return cmd_library_import(*cfg, a);
+  if (cmd == "search" && sub == "reindex") return cmd_search_reindex(*cfg);
+  if (cmd == "search" && sub == "query") return cmd_search_query(*cfg, a);
   std::cerr << "lỗi: lệnh không được hỗ trợ: " << cmd << (sub.empty() ? "" : " " + sub) << "\nXem: pbgdpl --help\n";
   return 2;
 }

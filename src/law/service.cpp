@@ -86,7 +86,12 @@ void Service::register_jobs(storage::JobQueue& q) {
 }
 
 Result<std::string> Service::unique_slug(Conn& c, const DocumentMeta& m, int64_t self) {
-  std::string base = text::slugify(m.title, 70);
+  // Short, readable, stable: up to ~50 characters of the title (whole words) plus the number.
+  std::string base = text::slugify(m.title, 200);
+  if (base.size() > 50) {
+    auto cut = base.rfind('-', 50);
+    base.resize(cut == std::string::npos || cut < 20 ? 50 : cut);
+  }
   if (!m.number.empty()) base += "-" + text::slugify(m.number, 30);
   if (base.empty()) base = "van-ban";
   std::string slug = base;

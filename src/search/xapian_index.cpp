@@ -54,6 +54,61 @@ bool is_question_template(const std::vector<text::Token>& toks, size_t i) {
          (i > 1 && at(i - 2, "dung") && at(i - 1, "hay") && at(i, "sai"));
 }
 
+// Abbreviations people type for law names and bodies, expanded in queries (folded key).
+const std::unordered_map<std::string, std::string>& abbreviations() {
+  static const std::unordered_map<std::string, std::string> m = {
+      {"blds", "Bộ luật Dân sự"},
+      {"blhs", "Bộ luật Hình sự"},
+      {"bltths", "Bộ luật Tố tụng hình sự"},
+      {"blttds", "Bộ luật Tố tụng dân sự"},
+      {"blld", "Bộ luật Lao động"},
+      {"hn&gd", "hôn nhân và gia đình"},
+      {"hngd", "hôn nhân và gia đình"},
+      {"ubnd", "Ủy ban nhân dân"},
+      {"hdnd", "Hội đồng nhân dân"},
+      {"nd-cp", "nghị định Chính phủ"},
+      {"tthc", "thủ tục hành chính"},
+      {"qsdd", "quyền sử dụng đất"},
+      {"xlvphc", "xử lý vi phạm hành chính"},
+      {"bhxh", "bảo hiểm xã hội"},
+      {"bhyt", "bảo hiểm y tế"},
+  };
+  return m;
+}
+
+std::vector<text::Token> expand_abbreviations(std::vector<text::Token> toks) {
+  std::vector<text::Token> out;
+  uint32_t shift = 0;
+  size_t skip_parts_until = 0;  // parts of an expanded identifier ("hn", "gđ") are dropped
+  for (size_t i = 0; i < toks.size(); ++i) {
+    auto t = toks[i];
+    if (i < skip_parts_until) continue;
+    auto it = abbreviations().find(t.folded);
+    if (it == abbreviations().end()) {
+      t.pos += shift;
+      out.push_back(std::move(t));
+      continue;
+    }
+    auto exp = text::tokenize(it->second);
+    uint32_t base = t.pos + shift;
+    for (auto e : exp) {
+      e.pos += base;
+      out.push_back(std::move(e));
+    }
+    shift += static_cast<uint32_t>(exp.size()) - 1;
+    if (t.kind == text::Token::Kind::Identifier) {
+      // skip the identifier's own parts that follow at the same and next positions
+      size_t j = i + 1;
+      while (j < toks.size() && toks[j].kind != text::Token::Kind::Identifier && toks[j].pos <= t.pos + 1 &&
+             t.folded.find(toks[j].folded) != std::string::npos)
+        ++j;
+      skip_parts_until = j;
+      shift -= static_cast<uint32_t>(j - i - 1);
+    }
+  }
+  return out;
+}
+
 std::string snippet_of(const std::string& text, const std::set<std::string>& want, size_t window = 36) {
   // Words with their folded forms (punctuation trimmed for the comparison only).
   std::vector<std::string_view> words;
@@ -210,7 +265,8 @@ class XapianIndex final : public Index {
 
   core::Result<Results> search(const Query& q) override {
     Results res;
-    auto toks = text::tokenize(q.text.size() > 2000 ? q.text.substr(0, 2000) : q.text);
+    std::set<std::string> named;
+    auto toks = expand_abbreviations(text::tokenize(q.text.size() > 2000 ? q.text.substr(0, 2000) : q.text));
     // The law the query names ("theo Luật Du lịch…"): the longest title found in it.
     {
       std::string folded = " ";
@@ -219,11 +275,12 @@ class XapianIndex final : public Index {
       std::lock_guard lock(groups_mu_);
       size_t best = 0;
       for (const auto& [g, title] : groups_) {
-        if (title.size() > best && folded.find(" " + title + " ") != std::string::npos) {
-          best = title.size();
-          res.named_group = g;
-        }
+        if (title.size() < best || folded.find(" " + title + " ") == std::string::npos) continue;
+        if (title.size() > best) named.clear();
+        best = title.size();
+        named.insert(g);  // several documents may share the name (two versions of a code)
       }
+      if (!named.empty()) res.named_group = *named.begin();
     }
     std::vector<Xapian::Query> words, pairs, exact, ids;
     std::set<std::string> want;
@@ -299,7 +356,7 @@ class XapianIndex final : public Index {
       cands.reserve(m.size());
       for (auto it = m.begin(); it != m.end(); ++it) {
         Cand c{*it, it.get_weight(), it.get_document().get_value(kSlotGroup)};
-        if (!res.named_group.empty() && c.group == res.named_group && !q.by_date) c.score *= ranking_.named_boost;
+        if (!q.by_date && named.count(c.group)) c.score *= ranking_.named_boost;
         cands.push_back(std::move(c));
       }
       if (!q.by_date)

@@ -81,7 +81,7 @@ TestDb::~TestDb() {
 }
 
 std::unique_ptr<storage::Database> open_migrated(const TestDb& t, const std::vector<std::string>& modules) {
-  accounts::register_accounts_assets();
+  app::App::register_assets();
   auto db = storage::Database::open(t.url(), 4);
   if (!db) throw std::runtime_error(db.error().message);
   auto n = storage::migrate(**db, modules);
