@@ -77,7 +77,14 @@ class PgConn final : public Conn {
     std::string key(sql);
     auto it = names_.find(key);
     if (it == names_.end()) {
-      std::string name = "s" + std::to_string(names_.size() + 1);
+      if (names_.size() >= kMaxPrepared) {
+        // Dynamic SQL (optional filters, IN lists) must not grow the server's prepared
+        // statements forever; forgetting them all is rare and cheap. Not transactional,
+        // so it works inside a transaction; names keep counting up either way.
+        PQclear(PQexec(c_, "DEALLOCATE ALL"));
+        names_.clear();
+      }
+      std::string name = "s" + std::to_string(++next_name_);
       std::string text = rewrite_placeholders(sql);
       PGresult* r = PQprepare(c_, name.c_str(), text.c_str(), 0, nullptr);
       if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -183,7 +190,9 @@ class PgConn final : public Conn {
 
  private:
   PGconn* c_;
+  static constexpr size_t kMaxPrepared = 256;
   std::unordered_map<std::string, std::string> names_;
+  uint64_t next_name_ = 0;
   bool in_tx_ = false;
 };
 

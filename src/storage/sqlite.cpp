@@ -37,6 +37,11 @@ class SqliteConn final : public Conn {
     if (it != cache_.end()) {
       st = it->second;
     } else {
+      if (cache_.size() >= kMaxCached) {
+        // Bounded: dynamic SQL must not grow the cache forever (see postgres.cpp).
+        for (auto& [_, old] : cache_) sqlite3_finalize(old);
+        cache_.clear();
+      }
       const char* tail = nullptr;
       int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                   SQLITE_PREPARE_PERSISTENT, &st, &tail);
@@ -149,6 +154,7 @@ class SqliteConn final : public Conn {
   }
 
   sqlite3* db_;
+  static constexpr size_t kMaxCached = 256;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

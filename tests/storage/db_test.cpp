@@ -267,6 +267,29 @@ TEST_P(Db, SeveralStatementsInOneQueryAreRefusedNotHalfRun) {
   EXPECT_EQ(count("notes"), 1);
 }
 
+TEST_P(Db, ManyDistinctStatementsDoNotGrowTheStatementCacheWithoutBound) {
+  // Modules build SQL with optional filters and IN lists: each distinct text is prepared
+  // and cached per connection. The cache is bounded, and evicting it breaks nothing.
+  constexpr int kDistinct = 700;
+  auto st = db_->write([&](Conn& c) -> Status {
+    for (int i = 0; i < kDistinct; ++i) {
+      auto r = c.one("SELECT ? + " + std::to_string(i), {int64_t{1000}});
+      if (!r) return r.take_error();
+      if ((*r)->i64(0) != 1000 + i) return Error::of(ErrorCode::Internal, "wrong answer at " + std::to_string(i));
+      PBGDPL_TRY(c.exec("INSERT INTO notes (n) VALUES (?)", {int64_t{i}}));  // a hot statement, reused
+    }
+    if (c.backend() == Backend::Postgres) {
+      auto n = c.one("SELECT COUNT(*) FROM pg_prepared_statements");
+      if (!n) return n.take_error();
+      if ((*n)->i64(0) > 300)
+        return Error::of(ErrorCode::Internal, std::to_string((*n)->i64(0)) + " prepared statements on the server");
+    }
+    return {};
+  });
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(count("notes"), kDistinct);
+}
+
 TEST_P(Db, EightConcurrentWritersLoseNothing) {
   constexpr int kThreads = 8, kRows = 200;
   std::atomic<int> failures{0};
