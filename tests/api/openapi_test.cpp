@@ -110,7 +110,7 @@ bool security_optional(const YAML::Node& op) {
 // ---- a small JSON-schema check (the subset of OpenAPI 3.0 schemas this spec uses) ---------
 
 void check_schema(const YAML::Node& schema_in, const json& v, const std::string& at, std::vector<std::string>& errs) {
-  YAML::Node s = resolve(schema_in);
+  const YAML::Node s = resolve(schema_in);
   if (v.is_null()) {
     if (s["type"] && !(s["nullable"] && s["nullable"].as<bool>())) errs.push_back(at + ": null but not nullable");
     return;
