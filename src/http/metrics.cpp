@@ -14,11 +14,20 @@ std::string label_escape(const std::string& s) {
   }
   return o;
 }
+// The method token is the client's choice: fold unknown ones into one label so random
+// methods cannot grow the series (and this process's memory) without bound.
+const std::string& method_label(const std::string& m) {
+  static const std::string known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "-"};
+  static const std::string other = "OTHER";
+  for (const auto& k : known)
+    if (m == k) return k;
+  return other;
+}
 }  // namespace
 
 void Metrics::observe(const std::string& route, const std::string& method, int status, double seconds) {
   std::lock_guard lock(mu_);
-  ++counts_[{route, method, status}];
+  ++counts_[{route, method_label(method), status}];
   auto& h = hists_[route];
   for (size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++h.buckets[i];

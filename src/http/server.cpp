@@ -14,6 +14,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
+#include <array>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -91,7 +94,9 @@ core::Status parse_target(std::string_view target, Request& req) {
   auto path = percent_decode(raw_path, false);
   if (!path) return Error::of(ErrorCode::BadRequest, "Đường dẫn có mã hóa phần trăm (%) không hợp lệ.");
   if (!core::utf8_valid(*path)) return Error::of(ErrorCode::InvalidUtf8, "Đường dẫn không phải văn bản UTF-8 hợp lệ.");
-  if (core::has_control_chars(*path) || path->find('\0') != std::string::npos)
+  // Any C0 control or DEL, including TAB/CR/LF (which core::has_control_chars allows for
+  // text fields): no page needs them, and a decoded CR/LF would split log lines or headers.
+  if (std::any_of(path->begin(), path->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
     return Error::of(ErrorCode::BadRequest, "Đường dẫn chứa ký tự điều khiển không hợp lệ.");
   req.path = std::move(*path);
   if (q != std::string_view::npos) {
@@ -100,11 +105,116 @@ core::Status parse_target(std::string_view target, Request& req) {
     if (!form) {
       auto e = form.take_error();
       if (e.code == ErrorCode::InvalidUtf8) e.message = "Tham số truy vấn không phải văn bản UTF-8 hợp lệ.";
+      else if (e.code == ErrorCode::BadRequest) e.message = "Tham số truy vấn có mã hóa phần trăm (%) không hợp lệ.";
+      else if (e.code == ErrorCode::PayloadTooLarge) e.message = "Địa chỉ yêu cầu có quá nhiều tham số truy vấn.";
       return e;
     }
     req.query = std::move(*form);
   }
   return {};
+}
+
+namespace {
+
+using Parser = bhttp::request_parser<bhttp::string_body>;
+
+void init_parser(Parser& p, const ServerOptions& opt) {
+  p.header_limit(static_cast<std::uint32_t>(opt.max_header));
+  // No body limit while reading the header: Beast would otherwise reject a Content-Length
+  // over the server default before the route (which may allow more) is known. begin_request
+  // checks Content-Length against the route's limit and sets it on the parser.
+  p.body_limit(std::numeric_limits<std::uint64_t>::max());
+}
+
+/// True for read errors after which the client is simply gone: no answer is owed.
+bool client_gone(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
+         ec == asio::error::connection_reset;
+}
+
+/// The answer to a failed header or body read.
+Error read_error(const beast::error_code& ec, bool body) {
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) return Error::of(ErrorCode::HeaderTooLarge);
+  if (ec == bhttp::error::body_limit) return Error::of(ErrorCode::PayloadTooLarge);
+  if (ec == beast::error::timeout) return Error::of(ErrorCode::RequestTimeout);
+  return Error::of(ErrorCode::BadRequest,
+                   body ? "Phần thân yêu cầu HTTP không đúng cú pháp." : "Yêu cầu HTTP không đúng cú pháp.");
+}
+
+/// After the header: fills req from it (method, headers, proxy facts, target) and sets the
+/// body limit of the route on the parser. An error is answered without reading the body.
+std::optional<Error> begin_request(Parser& parser, const ServerOptions& opt, const Router& router, Request& req) {
+  auto& head = parser.get();
+  req.method = std::string(sv(head.method_string()));
+  for (const auto& f : head) req.headers.emplace_back(lower(sv(f.name_string())), std::string(sv(f.value())));
+  if (opt.trust_proxy) {
+    auto xff = req.header("x-forwarded-for");
+    if (!xff.empty()) req.remote_ip = std::string(core::trim(xff.substr(0, xff.find(','))));
+    req.secure = req.header("x-forwarded-proto") == "https";
+    auto rid = req.header("x-request-id");
+    if (valid_request_id(rid)) req.request_id = std::string(rid);
+  }
+  if (auto st = parse_target(sv(head.target()), req); !st) {
+    // req.path stays empty (it only ever holds validated text), but an API client still
+    // gets the API's JSON error shape.
+    if (req.target.starts_with("/api/")) req.path = "/api/";
+    return st.take_error();
+  }
+  size_t limit = opt.max_body;
+  auto m = router.match(req.method, req.path);
+  if (m.route && m.route->options.max_body) limit = m.route->options.max_body;
+  auto cl = parser.content_length();
+  if (cl && *cl > limit) return Error::of(ErrorCode::PayloadTooLarge);
+  parser.body_limit(limit);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Response Server::handle_bytes(std::string_view raw) {
+  int64_t t0 = core::mono_ns();
+  Parser parser;
+  init_parser(parser, opt_);
+  Request req;
+  req.remote_ip = "127.0.0.1";
+  req.request_id = core::random_hex(8);
+  beast::error_code ec;
+  // Feeds raw to the parser until the header (or the whole message) is done; running out of
+  // bytes first is a partial message, as when a client closes mid-request.
+  auto feed = [&](bool whole) {
+    parser.eager(whole);
+    while (!(whole ? parser.is_done() : parser.is_header_done())) {
+      size_t n = raw.empty() ? 0 : parser.put(asio::buffer(raw.data(), raw.size()), ec);
+      raw.remove_prefix(n);
+      if (raw.empty() || (ec == bhttp::error::need_more && n == 0)) {
+        if (ec == bhttp::error::need_more) ec = {};
+        if (!ec && !(whole ? parser.is_done() : parser.is_header_done()) && parser.got_some()) parser.put_eof(ec);
+        if (!ec && !(whole ? parser.is_done() : parser.is_header_done())) ec = bhttp::error::partial_message;
+        return;
+      }
+      if (ec == bhttp::error::need_more) ec = {};
+      if (ec) return;
+    }
+  };
+  std::optional<Error> err;
+  feed(false);
+  if (ec) {
+    err = read_error(ec, false);
+  } else {
+    err = begin_request(parser, opt_, router_, req);
+    if (!err && !parser.is_done()) {
+      feed(true);
+      if (ec) err = read_error(ec, true);
+    }
+  }
+  if (err) {
+    req.route = "(protocol)";
+    Response res = error(req, *err);
+    finish(req, res, t0);
+    return res;
+  }
+  req.body = std::move(parser.get().body());
+  return handle(req);
 }
 
 struct Server::Impl {
@@ -166,7 +276,10 @@ Response Server::handle(Request& req) {
       if (!m.allowed.empty()) {
         res = error(req, Error::of(ErrorCode::MethodNotAllowed));
         std::string allow;
-        for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+        for (const auto& a : m.allowed) {
+          allow += (allow.empty() ? "" : ", ") + a;
+          if (a == "GET") allow += ", HEAD";  // the router answers HEAD with GET routes
+        }
         res.set_header("allow", allow);
       } else {
         res = error(req, Error::of(ErrorCode::NotFound));
@@ -227,16 +340,48 @@ void Server::finish(const Request& req, Response& res, int64_t started_ns) {
 
 namespace {
 
+// A header line must not carry CR, LF or NUL: a handler that copies user input into a header
+// would otherwise let the client split the response. Such headers are dropped and logged.
+bool header_safe(std::string_view s) { return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos; }
+
 asio::awaitable<void> write_response(ConnState& cs, const Request& req, Response& res, unsigned version, bool keep,
                                      beast::error_code& ec) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
   out.set(bhttp::field::server, "pbgdpl");
-  out.set(bhttp::field::content_type, res.content_type);
-  for (const auto& [k, v] : res.headers) out.insert(k, v);
+  if (header_safe(res.content_type)) out.set(bhttp::field::content_type, res.content_type);
+  for (const auto& [k, v] : res.headers) {
+    if (header_safe(k) && header_safe(v) && !k.empty()) {
+      out.insert(k, v);
+    } else {
+      core::log_error("unsafe response header dropped rid={} route={} name=\"{}\"", req.request_id, req.route,
+                      k.substr(0, 64));
+    }
+  }
   out.keep_alive(keep);
-  out.content_length(res.body.size());
-  if (req.method != "HEAD" && res.status != 204 && res.status != 304) out.body() = std::move(res.body);
+  // 1xx, 204 and 304 never have a body; 204 must not and 304 should not claim a length
+  // (a cache would take "Content-Length: 0" as the stored page's new length).
+  bool bodiless = res.status < 200 || res.status == 204 || res.status == 304;
+  if (!bodiless) out.content_length(res.body.size());
+  if (req.method != "HEAD" && !bodiless) out.body() = std::move(res.body);
   co_await bhttp::async_write(cs.stream, out, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+// After an error answer to a request whose bytes were not all read (body over the limit,
+// broken header), the client may still be sending. Closing a socket with unread input makes
+// the kernel send RST, which can destroy the answer before the client reads it, so the user
+// sees "connection reset" instead of the 413 page. Instead: send FIN, then read and discard
+// for a bounded time and size (nginx's lingering close).
+asio::awaitable<void> linger_close(ConnState& cs, int max_wait_s, size_t max_bytes) {
+  beast::error_code ec;
+  cs.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  cs.stream.expires_after(std::chrono::seconds(max_wait_s));
+  std::array<char, 16384> sink;
+  size_t total = 0;
+  while (total < max_bytes) {
+    total += co_await cs.stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+  }
 }
 
 }  // namespace
@@ -249,11 +394,11 @@ void Server::run() {
     const auto& opt = self->opt_;
     beast::flat_buffer buf;
     bool first = true;
+    bool drain = false;  // unread request bytes may follow an error answer: close gently
     for (;;) {
       if (impl->stopping) break;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(opt.max_header));
-      parser.body_limit(opt.max_body);
+      Parser parser;
+      init_parser(parser, opt);
       cs->stream.expires_after(std::chrono::seconds(first ? opt.read_timeout_s : opt.idle_timeout_s));
       cs->busy = false;
       beast::error_code ec;
@@ -265,52 +410,25 @@ void Server::run() {
       req.remote_ip = ip;
       req.request_id = core::random_hex(8);
       if (ec) {
-        if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
-            ec == asio::error::connection_reset)
-          break;
+        if (client_gone(ec)) break;
         if (ec == beast::error::timeout && buf.size() == 0) break;  // idle keep-alive connection
-        ErrorCode code = ErrorCode::BadRequest;
-        if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) code = ErrorCode::HeaderTooLarge;
-        else if (ec == beast::error::timeout) code = ErrorCode::RequestTimeout;
-        else if (ec == bhttp::error::body_limit) code = ErrorCode::PayloadTooLarge;
-        Error err = Error::of(code);
-        if (code == ErrorCode::BadRequest) err.message = "Yêu cầu HTTP không đúng cú pháp.";
         req.route = "(protocol)";
-        Response res = self->error(req, err);
+        Response res = self->error(req, read_error(ec, false));
         self->finish(req, res, t0);
         cs->stream.expires_after(std::chrono::seconds(5));
         co_await write_response(*cs, req, res, 11, false, ec);
+        drain = !ec;
         break;
       }
       auto& head = parser.get();
-      req.method = std::string(sv(head.method_string()));
-      for (const auto& f : head) req.headers.emplace_back(lower(sv(f.name_string())), std::string(sv(f.value())));
-      if (opt.trust_proxy) {
-        auto xff = req.header("x-forwarded-for");
-        if (!xff.empty()) req.remote_ip = std::string(core::trim(xff.substr(0, xff.find(','))));
-        req.secure = req.header("x-forwarded-proto") == "https";
-        auto rid = req.header("x-request-id");
-        if (valid_request_id(rid)) req.request_id = std::string(rid);
-      }
       bool keep = head.keep_alive() && !impl->stopping;
       Error perr;
       bool bad = false;
-      if (auto st = parse_target(std::string_view(head.target().data(), head.target().size()), req); !st) {
-        perr = st.take_error();
+      if (auto e = begin_request(parser, opt, self->router_, req)) {
+        perr = std::move(*e);
         bad = true;
       }
-      size_t limit = opt.max_body;
-      if (!bad) {
-        auto m = self->router_.match(req.method, req.path);
-        if (m.route && m.route->options.max_body) limit = m.route->options.max_body;
-        auto cl = parser.content_length();
-        if (cl && *cl > limit) {
-          perr = Error::of(ErrorCode::PayloadTooLarge);
-          bad = true;
-        }
-      }
       if (!bad && !parser.is_done()) {
-        parser.body_limit(limit);
         if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
           bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
           co_await bhttp::async_write(cs->stream, cont, asio::redirect_error(asio::use_awaitable, ec));
@@ -319,33 +437,34 @@ void Server::run() {
         cs->stream.expires_after(std::chrono::seconds(opt.read_timeout_s));
         co_await bhttp::async_read(cs->stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
-          if (ec == asio::error::operation_aborted || ec == asio::error::eof || ec == bhttp::error::end_of_stream ||
-              ec == asio::error::connection_reset)
-            break;
-          perr = Error::of(ec == bhttp::error::body_limit ? ErrorCode::PayloadTooLarge
-                           : ec == beast::error::timeout ? ErrorCode::RequestTimeout
-                                                         : ErrorCode::BadRequest);
-          if (perr.code == ErrorCode::BadRequest) perr.message = "Phần thân yêu cầu HTTP không đúng cú pháp.";
+          if (client_gone(ec)) break;
+          perr = read_error(ec, true);
           bad = true;
         }
       }
       Response res;
       if (bad) {
         keep = false;
+        drain = !parser.is_done();
         req.route = "(protocol)";
         res = self->error(req, perr);
         self->finish(req, res, t0);
       } else {
         req.body = std::move(parser.get().body());
-        if (req.method == "HEAD") req.method = "HEAD";
         res = self->handle(req);
       }
+      keep = keep && !impl->stopping;  // stop() arrived while handling: say "close"
       cs->stream.expires_after(std::chrono::seconds(opt.read_timeout_s));
       co_await write_response(*cs, req, res, head.version(), keep, ec);
+      if (ec) drain = false;
       if (ec || !keep) break;
     }
-    beast::error_code ignored;
-    cs->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (drain) {
+      co_await linger_close(*cs, std::max(1, std::min(opt.read_timeout_s, 2)), size_t{64} << 20);
+    } else {
+      beast::error_code ignored;
+      cs->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
   };
 
   auto accept_loop = [self, impl, session]() -> asio::awaitable<void> {

@@ -58,6 +58,11 @@ class Server {
   void stop();
   /// Runs the whole pipeline for one request (no socket). Used by the server, tests, fuzzers.
   Response handle(Request& req);
+  /// Parses one request from raw bytes (as a client sent them) and answers it with the same
+  /// steps as a connection: header and body limits, target checks, the route's body limit,
+  /// then handle(). Protocol errors get the connection's error responses (an incomplete
+  /// request is a 400). For fuzzers and tests.
+  Response handle_bytes(std::string_view raw);
   /// Error response, HTML or JSON by what the request wants.
   Response error(const Request& req, const core::Error& e);
   /// Final touches shared by handle() and protocol errors: headers, gzip, log, metrics.
