@@ -91,6 +91,9 @@ std::vector<text::Token> expand_abbreviations(std::vector<text::Token> toks) {
     }
     auto exp = text::tokenize(it->second);
     uint32_t base = t.pos + shift;
+    // Keep the abbreviation itself: documents write "HN&GĐ" and "BLDS" too.
+    t.pos = base;
+    out.push_back(t);
     for (auto e : exp) {
       e.pos += base;
       out.push_back(std::move(e));

@@ -85,6 +85,7 @@ std::vector<Token> tokenize(std::string_view text) {
     t.kind = all_digits(lw) ? Token::Kind::Number : Token::Kind::Word;
     t.exact = t.kind == Token::Kind::Word ? canonical_syllable(lw) : lw;
     t.folded = fold(t.exact);
+    if (t.folded.empty()) return;  // only combining marks: no word (and no empty index term)
     t.pos = pos++;
     out.push_back(std::move(t));
   };
