@@ -59,16 +59,19 @@ json user_view(const User& u) {
           {"roles", roles}};
 }
 
-json role_options() {
+// Options of a <select>, the current choice marked, so a form sent back unchanged (or
+// re-shown after an error) keeps it instead of silently falling back to the first option.
+json role_options(std::string_view selected = "") {
   json out = json::array();
-  for (auto r : all_roles()) out.push_back({{"code", role_code(r)}, {"label", role_label(r)}});
+  for (auto r : all_roles())
+    out.push_back({{"code", role_code(r)}, {"label", role_label(r)}, {"selected", role_code(r) == selected}});
   return out;
 }
 
-json type_options() {
+json type_options(std::string_view selected = "") {
   json out = json::array();
   for (auto t : {OrgType::Province, OrgType::Department, OrgType::MassOrg, OrgType::Commune, OrgType::Other})
-    out.push_back({{"code", org_type_code(t)}, {"label", org_type_label(t)}});
+    out.push_back({{"code", org_type_code(t)}, {"label", org_type_label(t)}, {"selected", org_type_code(t) == selected}});
   return out;
 }
 
@@ -296,7 +299,8 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     json list = json::array();
     for (const auto& o : http::unwrap(svc.org_tree())) list.push_back(org_view(o));
     extra["orgs"] = list;
-    extra["types"] = type_options();
+    std::string chosen = extra.contains("form") ? extra["form"].value("type", "") : "";
+    extra["types"] = type_options(chosen);
     return site.page(req, "Quản lý đơn vị", "admin_orgs", extra, status);
   };
   r.get("/quan-tri/don-vi", [&, require_admin, orgs_page](Request& req) {
@@ -311,7 +315,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     auto o = svc.create_org(req.user, Service::actor_of(req), in);
     if (!o) {
       auto e = o.take_error();
-      return orgs_page(req, {{"error", error_view(e)}, {"form", {{"code", in.code}, {"name", in.name},
+      return orgs_page(req, {{"error", error_view(e)}, {"form", {{"code", in.code}, {"name", in.name}, {"type", in.type},
                               {"parent_code", in.parent_code}, {"portal_url", in.portal_url}}}},
                        core::error_status(e.code));
     }
@@ -333,7 +337,8 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     require_admin(req);
     auto o = http::unwrap(svc.find_org(req.param("code")));
     if (!o) http::fail(ErrorCode::NotFound);
-    return site.page(req, "Sửa đơn vị", "admin_org_edit", {{"org", org_view(*o)}, {"types", type_options()}});
+    return site.page(req, "Sửa đơn vị", "admin_org_edit",
+                     {{"org", org_view(*o)}, {"types", type_options(org_type_code(o->type))}});
   });
   r.post("/quan-tri/don-vi/{code}", [&, require_admin](Request& req) {
     require_admin(req);
@@ -344,8 +349,13 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
       auto e = o.take_error();
       auto cur = http::unwrap(svc.find_org(req.param("code")));
       if (!cur) http::fail(e);
+      // Show what was submitted, so the fix is one change away.
+      auto shown = org_view(*cur);
+      shown["name"] = in.name;
+      shown["parent_code"] = in.parent_code;
+      shown["portal_url"] = in.portal_url;
       return site.page(req, "Sửa đơn vị", "admin_org_edit",
-                       {{"org", org_view(*cur)}, {"types", type_options()}, {"error", error_view(e)}},
+                       {{"org", shown}, {"types", type_options(in.type)}, {"error", error_view(e)}},
                        core::error_status(e.code));
     }
     return web::redirect_with_flash("/quan-tri/don-vi", "Đã lưu đơn vị " + o->name + ".");
@@ -358,7 +368,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     for (const auto& u : users) list.push_back(user_view(u));
     extra["users"] = list;
     if (users.size() == 50) extra["next_cursor"] = users.back().id;
-    extra["roles"] = role_options();
+    extra["roles"] = role_options(extra.contains("form") ? extra["form"].value("role", "") : "");
     return site.page(req, "Quản lý người dùng", "admin_users", extra, status);
   };
   r.get("/quan-tri/nguoi-dung", [&, require_admin, users_page](Request& req) {
@@ -370,11 +380,13 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     require_admin(req);
     auto f = http::unwrap(req.form());
     UserInput in{f.get("email"), f.get("phone"), f.get("name"), f.get("org_code"), f.get("role"), f.get("password")};
-    auto u = svc.create_user(req.user, Service::actor_of(req), in);
+    // An account made here is always made for a job: no role is a slip, not a choice.
+    auto u = in.role.empty() ? Result<User>(Error::of(ErrorCode::Validation, "Hãy chọn vai trò cho tài khoản.", "role"))
+                             : svc.create_user(req.user, Service::actor_of(req), in);
     if (!u) {
       auto e = u.take_error();
       return users_page(req, {{"error", error_view(e)}, {"form", {{"email", in.email}, {"phone", in.phone},
-                               {"name", in.name}, {"org_code", in.org_code}}}},
+                               {"name", in.name}, {"org_code", in.org_code}, {"role", in.role}}}},
                         core::error_status(e.code));
     }
     return web::redirect_with_flash("/quan-tri/nguoi-dung/" + std::to_string(u->id), "Đã tạo tài khoản " + u->name + ".");

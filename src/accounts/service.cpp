@@ -283,6 +283,11 @@ Result<std::vector<AuditEntry>> Service::audit_page(const Principal& who, int64_
 
 Result<AuditVerifyReport> Service::audit_verify() {
   return db_.read([&](Conn& c) -> Result<AuditVerifyReport> {
+    // The rows and the recorded head must come from one snapshot, or a row appended between
+    // the last page and the head read looks like a deleted tail. SQLite read transactions
+    // are snapshots already; PostgreSQL's default (READ COMMITTED) is not.
+    if (c.backend() == storage::Backend::Postgres)
+      PBGDPL_TRY(c.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
     AuditVerifyReport rep;
     std::string prev = kGenesis;
     int64_t expect = 1, after = 0;
@@ -336,6 +341,13 @@ Result<Org> validate_org(Conn& c, const OrgInput& in, std::optional<int64_t> sel
   auto type = parse_org_type(core::trim(in.type));
   if (!type) return invalid("Loại đơn vị không hợp lệ (tinh, so_nganh, doan_the, xa_phuong, khac).", "type");
   o.type = *type;
+  if (self_id && o.type == OrgType::Commune) {
+    auto kids = c.one("SELECT COUNT(*) FROM orgs WHERE parent_id = ?", {*self_id});
+    if (!kids) return kids.take_error();
+    if ((*kids)->i64(0) > 0)
+      return invalid("Đơn vị đang có đơn vị trực thuộc nên không thể là xã/phường; hãy chuyển các đơn vị trực thuộc trước.",
+                     "type");
+  }
   o.portal_url = std::string(core::trim(in.portal_url));
   if (!o.portal_url.empty() && !valid_url(o.portal_url))
     return invalid("Địa chỉ cổng thông tin phải bắt đầu bằng http:// hoặc https://.", "portal_url");
@@ -646,13 +658,13 @@ Status Service::grant_role(const Principal& who, const Actor& a, int64_t user_id
                            const std::string& org_code) {
   return db_.write([&](Conn& c) -> Status {
     auto r = parse_role(role);
-    if (!r) return invalid("Vai trò không hợp lệ: " + role, "role");
+    if (!r) return invalid(role.empty() ? "Hãy chọn vai trò." : "Vai trò không hợp lệ: " + role, "role");
     auto u = store::user_by_id(c, user_id);
     if (!u) return u.take_error();
     if (!u->has_value()) return Error::of(ErrorCode::NotFound, "Không tìm thấy tài khoản.");
     std::optional<int64_t> org_id;
     std::string path;
-    if (!org_code.empty()) {
+    if (!org_code.empty() && *r != Role::SystemAdmin) {  // system_admin is always system-wide
       auto o = store::org_by_code(c, org_code);
       if (!o) return o.take_error();
       if (!o->has_value()) return invalid("Không tìm thấy đơn vị có mã '" + org_code + "'.", "org");
@@ -677,10 +689,10 @@ Status Service::revoke_role(const Principal& who, const Actor& a, int64_t user_i
                             const std::string& org_code) {
   return db_.write([&](Conn& c) -> Status {
     auto r = parse_role(role);
-    if (!r) return invalid("Vai trò không hợp lệ: " + role, "role");
+    if (!r) return invalid(role.empty() ? "Hãy chọn vai trò." : "Vai trò không hợp lệ: " + role, "role");
     std::optional<int64_t> org_id;
     std::string path;
-    if (!org_code.empty()) {
+    if (!org_code.empty() && *r != Role::SystemAdmin) {  // system_admin is always system-wide
       auto o = store::org_by_code(c, org_code);
       if (!o) return o.take_error();
       if (!o->has_value()) return invalid("Không tìm thấy đơn vị có mã '" + org_code + "'.", "org");
@@ -694,7 +706,9 @@ Status Service::revoke_role(const Principal& who, const Actor& a, int64_t user_i
       if (!n) return n.take_error();
       if (*n <= 1) return Error::of(ErrorCode::Conflict, "Không thể thu hồi quyền của quản trị hệ thống cuối cùng.");
     }
-    PBGDPL_TRY(store::role_remove(c, user_id, *r, org_id));
+    auto removed = store::role_remove(c, user_id, *r, org_id);
+    if (!removed) return removed.take_error();
+    if (*removed == 0) return Error::of(ErrorCode::NotFound, "Tài khoản không có vai trò này ở đơn vị này.");
     return record(c, a, "user.revoke", "user", std::to_string(user_id), {{"role", role}, {"org", org_code}}, nullptr);
   });
 }
@@ -711,6 +725,16 @@ Status Service::set_user_status(const Principal& who, const Actor& a, int64_t us
       if (o->has_value()) path = (*o)->path;
     }
     if (!can(who, Permission::ManageUsers, path)) return Error::of(ErrorCode::Forbidden);
+    // Locking someone out needs rights over everything they hold: a unit admin cannot lock
+    // a system administrator or another unit's admin who merely belongs to its unit.
+    auto grants = store::grants_of(c, user_id);
+    if (!grants) return grants.take_error();
+    for (const auto& [role, org_id, org_path] : *grants) {
+      (void)org_id;
+      if (role == "citizen" || role == "business") continue;  // grant nothing to outrank
+      if (!can(who, Permission::ManageUsers, org_path) || (role == "system_admin" && !who.system_admin))
+        return Error::of(ErrorCode::Forbidden, "Tài khoản này có quyền ngoài phạm vi quản lý của bạn.");
+    }
     if (who.user_id == user_id && !active) return invalid("Bạn không thể tự khóa tài khoản của mình.", "status");
     std::string st = active ? "active" : "disabled";
     if ((*u)->status == st) return Status{};
@@ -964,6 +988,13 @@ Status Service::reset_password(const std::string& token, const std::string& new_
       return invalid("Liên kết đặt lại mật khẩu không hợp lệ hoặc đã hết hạn. Vui lòng yêu cầu lại.", "token");
     PBGDPL_TRY(store::user_set_password(c, **uid, hash));
     PBGDPL_TRY(store::sessions_delete_user(c, **uid));
+    // Owning the mailbox is proof enough: lift the sign-in lock the forgotten password caused.
+    auto u = store::user_by_id(c, **uid);
+    if (!u) return u.take_error();
+    if (u->has_value()) {
+      if (!(*u)->email.empty()) PBGDPL_TRY(store::failures_clear(c, "acct:" + (*u)->email));
+      if (!(*u)->phone.empty()) PBGDPL_TRY(store::failures_clear(c, "acct:" + (*u)->phone));
+    }
     return record(c, Actor{**uid, "reset", ip, ""}, "user.password_reset", "user", std::to_string(**uid), nullptr,
                   {{"changed", true}});
   });

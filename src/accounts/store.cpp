@@ -237,11 +237,9 @@ Status role_add(Conn& c, int64_t user_id, Role role, std::optional<int64_t> org_
   return {};
 }
 
-Status role_remove(Conn& c, int64_t user_id, Role role, std::optional<int64_t> org_id) {
-  auto r = c.exec("DELETE FROM user_roles WHERE user_id = ? AND role = ? AND COALESCE(org_id, 0) = ?",
-                  {user_id, std::string(role_code(role)), org_id.value_or(0)});
-  if (!r) return r.take_error();
-  return {};
+Result<int64_t> role_remove(Conn& c, int64_t user_id, Role role, std::optional<int64_t> org_id) {
+  return c.exec("DELETE FROM user_roles WHERE user_id = ? AND role = ? AND COALESCE(org_id, 0) = ?",
+                {user_id, std::string(role_code(role)), org_id.value_or(0)});
 }
 
 Result<int64_t> count_role(Conn& c, Role role) {

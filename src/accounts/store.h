@@ -34,7 +34,8 @@ Status user_set_status(Conn& c, int64_t id, const std::string& status);
 Status user_touch_login(Conn& c, int64_t id, int64_t at);
 Result<std::vector<RoleGrant>> roles_of(Conn& c, int64_t user_id);
 Status role_add(Conn& c, int64_t user_id, Role r, std::optional<int64_t> org_id);
-Status role_remove(Conn& c, int64_t user_id, Role r, std::optional<int64_t> org_id);
+/// Number of grants removed (0 when the user did not hold it).
+Result<int64_t> role_remove(Conn& c, int64_t user_id, Role r, std::optional<int64_t> org_id);
 Result<int64_t> count_role(Conn& c, Role r);
 /// Grants with org paths, for building a Principal.
 Result<std::vector<std::tuple<std::string, int64_t, std::string>>> grants_of(Conn& c, int64_t user_id);

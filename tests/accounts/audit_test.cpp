@@ -151,6 +151,28 @@ TEST_P(Audit, ConcurrentWritersKeepOneUnbrokenChain) {
   EXPECT_EQ(rep.rows, 24);
 }
 
+TEST_P(Audit, VerifyingWhileOthersWriteIsNoFalseAlarm) {
+  // `pbgdpl audit verify` runs on a live system: rows appended while it reads must not look
+  // like a deleted tail (the chain and the recorded head have to come from one snapshot).
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    for (int i = 0; !stop && i < 2000; ++i) {
+      auto code = "AH-W" + std::to_string(i);
+      if (svc().create_org(root(), cli_, {code, "Phòng " + code, "khac", "AH-STP", ""}).ok()) ++written;
+    }
+  });
+  std::string problems;
+  for (int round = 0; round < 100 && problems.empty(); ++round) {
+    auto rep = verify();
+    if (!rep.ok) problems = joined(rep);
+  }
+  stop = true;
+  writer.join();
+  EXPECT_GT(written.load(), 0);
+  EXPECT_EQ(problems, "");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Audit, ::testing::ValuesIn(pbgdpl::testing::backends()), backend_name);
 
 }  // namespace

@@ -117,6 +117,23 @@ TEST_P(OrgTree, AnOrgCannotMoveUnderItsOwnDescendant) {
   EXPECT_EQ(self.error().field, "parent_code");
 }
 
+TEST_P(OrgTree, AnOrgWithUnitsBelowCannotBecomeACommune) {
+  org("AH", "tinh");
+  org("AH-SGD", "so_nganh", "AH");
+  org("AH-P1", "khac", "AH-SGD");
+  auto r = svc().update_org(root(), cli_, "AH-SGD", {"AH-SGD", "Sở Giáo dục", "xa_phuong", "AH", ""});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::Validation);
+  EXPECT_EQ(r.error().field, "type");
+  EXPECT_EQ(svc().find_org("AH-SGD").value()->type, OrgType::Department);
+  auto csv = svc().import_orgs_csv(root(), cli_, "code,name,type,parent_code\nAH-SGD,Sở Giáo dục,xa_phuong,AH\n");
+  ASSERT_FALSE(csv.ok());
+  EXPECT_NE(csv.error().message.find("dòng 2"), std::string::npos) << csv.error().message;
+  // A leaf may become one.
+  auto leaf = svc().update_org(root(), cli_, "AH-P1", {"AH-P1", "Phường Một", "xa_phuong", "AH-SGD", ""});
+  EXPECT_TRUE(leaf.ok()) << leaf.error().message;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, OrgTree, ::testing::ValuesIn(pbgdpl::testing::backends()), backend_name);
 
 // ---- permissions scoped to a subtree ---------------------------------------------------------
@@ -183,6 +200,28 @@ TEST_P(Subtree, UnitAdminCannotLiftItsOrgOutOfThePermittedTree) {
   auto sideways = svc().update_org(admin, a, "AH-STP", {"AH-STP", "Sở Tư pháp", "so_nganh", "AH-SYT", ""});
   ASSERT_FALSE(sideways.ok());
   EXPECT_EQ(sideways.error().code, ErrorCode::Forbidden);
+}
+
+TEST_P(Subtree, UnitAdminCannotDisableSomeoneWithWiderRights) {
+  // A system administrator who happens to belong to the Sở.
+  auto boss = svc().create_user(root(), cli_, {"qt.tinh@example.vn", "", "Quản trị tỉnh", "AH-STP", "system_admin", kPassword});
+  ASSERT_TRUE(boss.ok()) << boss.error().message;
+  // A unit admin of the Sở Y tế who is a member of the Sở Tư pháp.
+  auto other = user("qt.syt@example.vn", "unit_admin", "AH-SYT");
+  ASSERT_TRUE(sql("UPDATE users SET org_id = (SELECT id FROM orgs WHERE code = 'AH-STP') WHERE id = ?", {other.id}).ok());
+  auto admin = principal("qt.stp@example.vn");
+  Actor a{admin.user_id, admin.name, "10.0.0.1", ""};
+  for (int64_t id : {boss->id, other.id}) {
+    auto r = svc().set_user_status(admin, a, id, false);
+    ASSERT_FALSE(r.ok()) << id;
+    EXPECT_EQ(r.error().code, ErrorCode::Forbidden);
+  }
+  EXPECT_EQ(count("users", "status = 'disabled'"), 0);
+  EXPECT_TRUE(svc().login("qt.tinh@example.vn", kPassword, "10.0.0.3", "ua").ok());
+  // Its own staff it can lock out.
+  auto editor_id = std::stoll(scalar("SELECT id FROM users WHERE email = 'bt.stp@example.vn'"));
+  EXPECT_TRUE(svc().set_user_status(admin, a, editor_id, false).ok());
+  EXPECT_EQ(count("users", "status = 'disabled'"), 1);
 }
 
 TEST_P(Subtree, EditorCannotManageUsersOrOrgs) {

@@ -166,6 +166,41 @@ TEST_P(Users, TheLastSystemAdminCannotBeRevoked) {
   EXPECT_EQ(count("user_roles", "role = 'system_admin'"), 1);
 }
 
+TEST_P(Users, RevokingARoleTheUserDoesNotHoldIsNotFoundAndNotAudited) {
+  org("AH", "tinh");
+  org("AH-STP", "so_nganh", "AH");
+  auto u = user("a@example.vn", "editor", "AH-STP");
+  auto rows = count("audit_log");
+  auto r = svc().revoke_role(root(), cli_, u.id, "approver", "AH-STP");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::NotFound);
+  auto wrong_scope = svc().revoke_role(root(), cli_, u.id, "editor", "AH");
+  ASSERT_FALSE(wrong_scope.ok());
+  EXPECT_EQ(count("audit_log"), rows) << "nothing happened, nothing recorded";
+  ASSERT_TRUE(svc().revoke_role(root(), cli_, u.id, "editor", "AH-STP").ok());
+  EXPECT_EQ(count("user_roles", "user_id = " + std::to_string(u.id)), 0);
+  EXPECT_EQ(count("audit_log"), rows + 1);
+}
+
+TEST_P(Users, SystemAdminIsAlwaysSystemWide) {
+  org("AH", "tinh");
+  auto u = user("a@example.vn", "citizen");
+  ASSERT_TRUE(svc().grant_role(root(), cli_, u.id, "system_admin", "AH").ok());
+  auto found = svc().find_user(u.id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  bool seen = false;
+  for (const auto& g : (*found)->roles)
+    if (g.role == Role::SystemAdmin) {
+      seen = true;
+      EXPECT_EQ(g.org_code, "") << "a system-wide role must not look scoped";
+    }
+  EXPECT_TRUE(seen);
+  // …so revoking it needs no org either.
+  user("b@example.vn", "system_admin");  // not the last one
+  EXPECT_TRUE(svc().revoke_role(root(), cli_, u.id, "system_admin", "").ok());
+  EXPECT_EQ(count("user_roles", "role = 'system_admin' AND user_id = " + std::to_string(u.id)), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Users, ::testing::ValuesIn(pbgdpl::testing::backends()), backend_name);
 
 // ---- sign-in and throttling --------------------------------------------------------------------
@@ -395,6 +430,18 @@ TEST_P(Reset, ResetLinkWorksOnceAndEndsSessions) {
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(core::error_status(twice.error().code), 422);
   EXPECT_NE(twice.error().message.find("không hợp lệ hoặc đã hết hạn"), std::string::npos);
+}
+
+TEST_P(Reset, AResetLiftsTheSignInLock) {
+  user("a@example.vn", "citizen");
+  for (int i = 0; i < 5; ++i) ASSERT_FALSE(svc().login("a@example.vn", "quen-mat-khau", "10.0.0.1", "ua").ok());
+  auto locked = svc().login("a@example.vn", kPassword, "10.0.0.1", "ua");
+  ASSERT_FALSE(locked.ok());
+  ASSERT_EQ(locked.error().code, ErrorCode::TooManyRequests);
+  auto token = request_and_deliver("a@example.vn");
+  ASSERT_TRUE(svc().reset_password(token, "Mat-khau-moi-2026", "10.0.0.1").ok());
+  auto in = svc().login("a@example.vn", "Mat-khau-moi-2026", "10.0.0.1", "ua");
+  EXPECT_TRUE(in.ok()) << "the person proved they own the mailbox: " << (in.ok() ? "" : in.error().message);
 }
 
 TEST_P(Reset, ExpiredOrUnknownTokensAre422) {

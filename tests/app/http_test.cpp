@@ -160,6 +160,91 @@ TEST_P(AppHttp, AdminCsvImportAndOrgEditThroughThePages) {
   EXPECT_EQ(b.get("/quan-tri/don-vi/KHONG-CO").status, 404);
 }
 
+/// What a browser would submit for the form posting to `action` when nobody touches it: every
+/// input's value and, for a select, the option marked selected (else the first one).
+std::vector<std::pair<std::string, std::string>> untouched_form(const std::string& html, const std::string& action) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto start = html.find("<form method=\"post\" action=\"" + action + "\">");
+  if (start == std::string::npos) return out;
+  std::string form = html.substr(start, html.find("</form>", start) - start);
+  static const std::regex input(R"re(<input[^>]*name="([^"]+)"[^>]*value="([^"]*)")re");
+  for (std::sregex_iterator it(form.begin(), form.end(), input), end; it != end; ++it)
+    out.emplace_back((*it)[1], (*it)[2]);
+  static const std::regex select(R"re(<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>)re");
+  static const std::regex selected(R"re(<option value="([^"]*)" selected>)re");
+  static const std::regex first(R"re(<option value="([^"]*)")re");
+  for (std::sregex_iterator it(form.begin(), form.end(), select), end; it != end; ++it) {
+    std::string options = (*it)[2];
+    std::smatch m;
+    if (std::regex_search(options, m, selected) || std::regex_search(options, m, first)) out.emplace_back((*it)[1], m[1]);
+  }
+  return out;
+}
+
+TEST_P(AppHttp, FormsKeepTheCurrentChoiceOfEverySelect) {
+  auto& accounts = *server_->app().accounts;
+  auto root = accounts::Service::system_principal();
+  ASSERT_TRUE(accounts.create_org(root, {}, {"AH", "Tỉnh An Hòa", "tinh", "", ""}).ok());
+  ASSERT_TRUE(accounts.create_org(root, {}, {"AH-X1", "Xã Một", "xa_phuong", "AH", ""}).ok());
+  Browser b = admin();
+  // Editing only the name: the type select must arrive as it was.
+  auto page = b.get("/quan-tri/don-vi/AH-X1");
+  ASSERT_EQ(page.status, 200);
+  auto fields = untouched_form(page.body, "/quan-tri/don-vi/AH-X1");
+  ASSERT_GE(fields.size(), 4u);
+  for (auto& [k, v] : fields)
+    if (k == "name") v = "Xã Một (sáp nhập)";
+  auto saved = b.post_form("/quan-tri/don-vi/AH-X1", fields);
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  auto now = accounts.find_org("AH-X1");
+  ASSERT_TRUE(now.ok() && now->has_value());
+  EXPECT_EQ((*now)->name, "Xã Một (sáp nhập)");
+  EXPECT_EQ((*now)->type, accounts::OrgType::Commune);
+  // After a refused create, the chosen type and role are still chosen.
+  b.get("/quan-tri/don-vi");
+  auto bad = b.post_form("/quan-tri/don-vi", {{"code", "AH-X2"}, {"name", "Xã Hai"}, {"type", "xa_phuong"},
+                                              {"parent_code", "KHONG-CO"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("<option value=\"xa_phuong\" selected>"), std::string::npos);
+  b.get("/quan-tri/nguoi-dung");
+  auto badu = b.post_form("/quan-tri/nguoi-dung", {{"name", "Cán bộ"}, {"email", "cb@example.vn"}, {"org_code", "KHONG-CO"},
+                                                   {"role", "approver"}, {"password", "Mat-khau-2025"}});
+  EXPECT_EQ(badu.status, 422);
+  EXPECT_NE(badu.body.find("<option value=\"approver\" selected>"), std::string::npos);
+}
+
+TEST_P(AppHttp, UserFormsStartWithNoRoleChosen) {
+  // The first option used to be "Quản trị hệ thống": a form sent without touching the select
+  // created a system administrator.
+  ASSERT_TRUE(server_->app().accounts->create_org(accounts::Service::system_principal(), {},
+                                                  {"AH", "Tỉnh An Hòa", "tinh", "", ""}).ok());
+  Browser b = admin();
+  auto page = b.get("/quan-tri/nguoi-dung");
+  auto fields = untouched_form(page.body, "/quan-tri/nguoi-dung");
+  for (auto& [k, v] : fields) {
+    if (k == "name") v = "Cán bộ mới";
+    if (k == "email") v = "moi@example.vn";
+    if (k == "org_code") v = "AH";
+  }
+  fields.emplace_back("password", "Mat-khau-2025");
+  auto r = b.post_form("/quan-tri/nguoi-dung", fields);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("Hãy chọn vai trò"), std::string::npos);
+  EXPECT_EQ(count("user_roles", "role = 'system_admin'"), 1);
+  EXPECT_EQ(count("users", "email = 'moi@example.vn'"), 0);
+  // Same on a user's page: granting without choosing does nothing.
+  auto id = server_->app().accounts->create_user(accounts::Service::system_principal(), {},
+                                                 {"cb@example.vn", "", "Cán bộ", "AH", "editor", "Mat-khau-2025"});
+  ASSERT_TRUE(id.ok());
+  auto up = b.get("/quan-tri/nguoi-dung/" + std::to_string(id->id));
+  auto grant = untouched_form(up.body, "/quan-tri/nguoi-dung/" + std::to_string(id->id) + "/vai-tro");
+  for (auto& [k, v] : grant)
+    if (k == "org_code") v = "AH";
+  auto g = b.post_form("/quan-tri/nguoi-dung/" + std::to_string(id->id) + "/vai-tro", grant);
+  EXPECT_EQ(g.status, 422) << g.body;
+  EXPECT_EQ(count("user_roles", "role = 'system_admin'"), 1);
+}
+
 TEST_P(AppHttp, CitizenRegistersAndSignsIn) {
   Browser c(port());
   auto form = c.get("/dang-ky");
