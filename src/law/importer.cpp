@@ -148,7 +148,8 @@ Result<std::string> pdf_text(const std::string& path) {
     std::unique_ptr<poppler::page> page(doc->create_page(p));
     if (!page) continue;
     auto bytes = page->text().to_utf8();
-    out.append(bytes.begin(), bytes.end());
+    // poppler ends a page with a form feed: a line break here, not text of the last article
+    for (char c : bytes) out += c == '\f' ? '\n' : c;
     out += '\n';
   }
   if (core::trim(out).empty()) return bad(path, "tệp PDF không có lớp chữ (ảnh quét); cần nhận dạng chữ trước khi nhập");
