@@ -418,10 +418,15 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
   });
 
   auto provision_page = [&](Request& req, const std::string& anchor) {
-    auto v = http::unwrap(svc.view(req.param("slug"), req.query.get("ngay"), false));
+    // Editors preview unpublished documents (as on the document page), links included.
+    bool editor = req.user.signed_in() && accounts::Service::can_somewhere(req.user, accounts::Permission::EditContent);
+    auto v = http::unwrap(svc.view(req.param("slug"), req.query.get("ngay"), editor));
     if (!v) http::fail(Error::of(ErrorCode::NotFound, "Không tìm thấy văn bản này trong thư viện."));
     const Node* n = find_anchor(v->content.body, anchor);
     if (!n) http::fail(Error::of(ErrorCode::NotFound, "Văn bản này không có quy định tại địa chỉ đã nhập."));
+    // Phần/Chương/Mục have no page of their own: open the document there.
+    if (n->kind != NodeKind::Article && n->kind != NodeKind::Clause && n->kind != NodeKind::Point)
+      return Response::redirect("/van-ban/" + v->doc.slug + "#" + anchor);
     // heading: "Khoản 3 Điều 12" style
     std::string heading;
     {

@@ -272,6 +272,13 @@ TEST_P(LawService, SearchDefaultsToDocumentsInForce) {
   // Partly expired documents are still in force for the rest.
   ASSERT_TRUE(law().set_status(actor_, in_force.id, "het_hieu_luc_mot_phan", "2030-01-01", "").ok());
   EXPECT_FALSE(found("thư viện cộng đồng").empty());
+  // A 10 kB query, unbalanced quotes and brackets, punctuation only: results or nothing, no error.
+  std::string ten_kb;
+  while (ten_kb.size() < 10240) ten_kb += "(\"thư viện\" cộng đồng ";
+  EXPECT_FALSE(found(ten_kb, true).empty());
+  EXPECT_FALSE(found("(thư viện", true).empty());
+  EXPECT_FALSE(found("\"tủ sách", true).empty());
+  EXPECT_TRUE(found("?!… ;;", true).empty());
   // Document level: one hit per document.
   auto docs = found("sách", true, "document");
   std::set<std::string> groups;
