@@ -394,7 +394,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
   r.get("/quan-tri/nguoi-dung/{id:int}", [&, require_admin](Request& req) {
     if (!req.user.signed_in()) return login_redirect(req);
     require_admin(req);
-    auto u = http::unwrap(svc.find_user(req.param_int("id")));
+    auto u = http::unwrap(svc.find_user_for(req.user, req.param_int("id")));
     if (!u) http::fail(ErrorCode::NotFound);
     return site.page(req, "Tài khoản " + u->name, "admin_user", {{"u", user_view(*u)}, {"role_options", role_options()}});
   });

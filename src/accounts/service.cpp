@@ -630,6 +630,31 @@ Result<std::optional<User>> Service::find_user(int64_t id) {
   });
 }
 
+Result<std::optional<User>> Service::find_user_for(const Principal& who, int64_t id) {
+  return db_.read([&](Conn& c) -> Result<std::optional<User>> {
+    auto u = store::user_by_id(c, id);
+    if (!u) return u.take_error();
+    if (!u->has_value()) return u;
+    bool allowed = who.system_admin;
+    if (!allowed && (*u)->org_id) {
+      auto o = store::org_by_id(c, *(*u)->org_id);
+      if (!o) return o.take_error();
+      allowed = o->has_value() && can(who, Permission::ManageUsers, (*o)->path);
+    }
+    if (!allowed) {
+      auto grants = store::grants_of(c, id);
+      if (!grants) return grants.take_error();
+      for (const auto& [role, org_id, path] : *grants)
+        if (!path.empty() && can(who, Permission::ManageUsers, path)) allowed = true;
+    }
+    if (!allowed) return Error::of(ErrorCode::Forbidden, "Tài khoản này không thuộc đơn vị bạn quản lý.");
+    auto roles = store::roles_of(c, id);
+    if (!roles) return roles.take_error();
+    (*u)->roles = std::move(*roles);
+    return u;
+  });
+}
+
 Result<std::vector<User>> Service::list_users(const Principal& who, int64_t after_id, int limit) {
   std::string scope;
   if (!who.system_admin) {

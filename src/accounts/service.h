@@ -84,6 +84,9 @@ class Service {
   /// Self-registration of a citizen or business (role "citizen" or "business").
   Result<User> register_user(const Actor& a, UserInput in);
   Result<std::optional<User>> find_user(int64_t id);
+  /// A user's record for an administrator: Forbidden unless `who` manages the user's
+  /// organization or one of the organizations the user holds a role in.
+  Result<std::optional<User>> find_user_for(const http::Principal& who, int64_t id);
   Result<std::vector<User>> list_users(const http::Principal& who, int64_t after_id, int limit);
   Status grant_role(const http::Principal& who, const Actor& a, int64_t user_id, const std::string& role,
                     const std::string& org_code);

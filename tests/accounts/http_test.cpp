@@ -199,6 +199,36 @@ TEST_P(AccountsHttp, PasswordResetThroughThePages) {
   EXPECT_TRUE(fresh.login("dan@example.vn", "Mat-khau-moi-1"));
 }
 
+TEST_P(AccountsHttp, UnitAdminSeesOnlyAccountsItManages) {
+  Actor cli;
+  auto root = Service::system_principal();
+  ASSERT_TRUE(svc().create_org(root, cli, {"AH", "Tỉnh An Hòa", "tinh", "", ""}).ok());
+  ASSERT_TRUE(svc().create_org(root, cli, {"AH-STP", "Sở Tư pháp", "so_nganh", "AH", ""}).ok());
+  ASSERT_TRUE(svc().create_org(root, cli, {"AH-SYT", "Sở Y tế", "so_nganh", "AH", ""}).ok());
+  auto admin = svc().create_user(root, cli, {"qt.stp@example.vn", "", "Quản trị STP", "AH-STP", "unit_admin", kPassword});
+  auto staff = svc().create_user(root, cli, {"cb.stp@example.vn", "", "Cán bộ STP", "AH-STP", "editor", kPassword});
+  auto other = svc().create_user(root, cli, {"cb.syt@example.vn", "0911111111", "Cán bộ SYT", "AH-SYT", "editor", kPassword});
+  auto citizen = make_user("dan@example.vn");
+  ASSERT_TRUE(admin.ok() && staff.ok() && other.ok());
+  Browser b(port());
+  ASSERT_TRUE(b.login("qt.stp@example.vn", kPassword));
+  auto mine = b.get("/quan-tri/nguoi-dung/" + std::to_string(staff->id));
+  EXPECT_EQ(mine.status, 200);
+  EXPECT_NE(mine.body.find("cb.stp@example.vn"), std::string::npos);
+  for (int64_t id : {other->id, citizen.id}) {
+    auto r = b.get("/quan-tri/nguoi-dung/" + std::to_string(id));
+    EXPECT_EQ(r.status, 403) << id;
+    EXPECT_EQ(r.body.find("0911111111"), std::string::npos);
+    EXPECT_EQ(r.body.find("dan@example.vn"), std::string::npos);
+  }
+  // The list shows only its own unit too.
+  auto list = b.get("/quan-tri/nguoi-dung");
+  EXPECT_EQ(list.status, 200);
+  EXPECT_NE(list.body.find("cb.stp@example.vn"), std::string::npos);
+  EXPECT_EQ(list.body.find("cb.syt@example.vn"), std::string::npos);
+  EXPECT_EQ(list.body.find("dan@example.vn"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AccountsHttp, ::testing::ValuesIn(pbgdpl::testing::backends()), backend_name);
 
 }  // namespace
