@@ -5,6 +5,7 @@
 //   search-speed build  --work DIR --engine pbgdpl|fts5|postgres|sphinx [--pg URL --pg-dir D]
 //   search-speed query  --work DIR --engine E [--queries N] [--max-seconds S] [--threads T]
 //   search-speed report --work DIR
+//   search-speed whatif --work DIR [--queries N]   (phases of our engine's search, variants)
 //
 // build and query are separate processes, so the query process's memory is that of an
 // engine that opened an existing index (plus the query list). Each writes a JSON line to
@@ -32,6 +33,8 @@ std::unique_ptr<Engine> make_pbgdpl_engine(const EngineConfig& c);
 std::unique_ptr<Engine> make_fts5_engine(const EngineConfig& c);
 std::unique_ptr<Engine> make_postgres_engine(const EngineConfig& c);
 std::unique_ptr<Engine> make_sphinx_engine(const EngineConfig& c);
+
+int whatif(const std::string& work, size_t queries);
 
 std::unique_ptr<Engine> make_engine(const std::string& name, const EngineConfig& c) {
   if (name == "pbgdpl") return make_pbgdpl_engine(c);
@@ -404,6 +407,8 @@ int main(int argc, char** argv) {
   if (cmd == "build") return cmd_build(argc, argv);
   if (cmd == "query") return cmd_query(argc, argv);
   if (cmd == "report") return cmd_report(argc, argv);
+  if (cmd == "whatif")
+    return speed::whatif(arg(argc, argv, "work", "/tmp/pbgdpl-speed"), std::stoull(arg(argc, argv, "queries", "1000")));
   std::fprintf(stderr, "usage: search-speed gen|build|query|report --work DIR [options]\n");
   return 2;
 }

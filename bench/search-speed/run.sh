@@ -25,9 +25,12 @@ while [[ $# -gt 0 ]]; do
 done
 BUILD=${BUILD_DIR:-build-bench}
 DATA=${DATA:-../shared/data}
-cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPBGDPL_TESTS=OFF -DPBGDPL_BENCH=ON >/dev/null
-cmake --build "$BUILD" --target search-speed >/dev/null
-BIN=$BUILD/bench/search-speed/search-speed
+BIN=${SEARCH_SPEED_BIN:-}  # a prebuilt binary (skips the build)
+if [[ -z $BIN ]]; then
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPBGDPL_TESTS=OFF -DPBGDPL_BENCH=ON >/dev/null
+  cmake --build "$BUILD" --target search-speed >/dev/null
+  BIN=$BUILD/bench/search-speed/search-speed
+fi
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 rm -rf "$WORK/results"
