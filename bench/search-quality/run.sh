@@ -12,6 +12,7 @@
 # Takes ~15–25 minutes on 2 cores, nearly all of it PostgreSQL (ts_rank_cd on long OR queries).
 #
 # Knobs (environment): DATA=<alqac2024 dir> BUILD=<build dir> SPLITS="all heldout"
+#   SEARCH_QUALITY_BIN=<prebuilt binary> (skips the build; e.g. to compare two commits)
 # Extra arguments go to the program, e.g. `bash bench/search-quality/run.sh --engines pbgdpl,fts5`.
 set -euo pipefail
 
@@ -31,9 +32,13 @@ if [[ ! -x /usr/bin/indexer || ! -x /usr/bin/searchd || ! -d /usr/lib/postgresql
   bash scripts/install-deps.sh --bench
 fi
 
-log "building $BUILD/bench/search-quality/search-quality"
-cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPBGDPL_TESTS=OFF -DPBGDPL_BENCH=ON >/dev/null
-ninja -C "$BUILD" search-quality >/dev/null
+BIN=${SEARCH_QUALITY_BIN:-}
+if [[ -z $BIN ]]; then
+  log "building $BUILD/bench/search-quality/search-quality"
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPBGDPL_TESTS=OFF -DPBGDPL_BENCH=ON >/dev/null
+  ninja -C "$BUILD" search-quality >/dev/null
+  BIN=$BUILD/bench/search-quality/search-quality
+fi
 
 work=$(mktemp -d /tmp/pbgdpl-search-quality.XXXXXX)
 chmod 755 "$work"  # pg-test.sh runs the server as `postgres` when we are root
@@ -53,5 +58,5 @@ log "PostgreSQL at $pg_url"
 
 for split in $SPLITS; do
   echo
-  "$BUILD/bench/search-quality/search-quality" --data "$DATA" --work "$work/run" --pg "$pg_url" --split "$split" "$@"
+  "$BIN" --data "$DATA" --work "$work/run" --pg "$pg_url" --split "$split" "$@"
 done
