@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # libFuzzer targets (fuzz/): builds them with clang (ASan+UBSan) in build-fuzz and runs each
 # on a temporary copy of its seed corpus.
-#   bash scripts/fuzz.sh smoke   ~20 s per target (part of `make test`)
+#   bash scripts/fuzz.sh smoke   ~10 s per target (part of `make test`)
 #   bash scripts/fuzz.sh long    10 min per target; new corpus entries are kept in build-fuzz/corpus/
+# PBGDPL_FUZZ_TARGETS="fuzz_law_parser fuzz_search_query" runs only those; PBGDPL_FUZZ_SECONDS=N.
 # Fails when a target crashes, leaks, times out or breaks an invariant; the reproducer is
 # copied to build-fuzz/artifacts/<target>/ (replay: build-fuzz/<target> <file>).
 set -euo pipefail
@@ -11,12 +12,13 @@ root=$(pwd)
 
 mode=${1:-smoke}
 case "$mode" in
-  smoke) secs=${PBGDPL_FUZZ_SECONDS:-20} ;;
+  smoke) secs=${PBGDPL_FUZZ_SECONDS:-10} ;;
   long) secs=${PBGDPL_FUZZ_SECONDS:-600} ;;
   *) echo "usage: $0 smoke|long" >&2; exit 2 ;;
 esac
 BUILD=${PBGDPL_FUZZ_BUILD:-build-fuzz}
-targets=(fuzz_http_request fuzz_urlencoded fuzz_template)
+targets=(fuzz_http_request fuzz_urlencoded fuzz_template fuzz_law_parser fuzz_search_query)
+if [[ -n ${PBGDPL_FUZZ_TARGETS:-} ]]; then read -ra targets <<<"$PBGDPL_FUZZ_TARGETS"; fi  # e.g. "fuzz_law_parser"
 
 for tool in clang clang++; do
   command -v "$tool" >/dev/null || { echo "fuzz: $tool not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
@@ -29,8 +31,10 @@ ninja -C "$BUILD" "${targets[@]}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/pbgdpl-fuzz-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-declare -A dict=([fuzz_http_request]=fuzz/http.dict [fuzz_urlencoded]=fuzz/http.dict [fuzz_template]=fuzz/template.dict)
-declare -A max_len=([fuzz_http_request]=8192 [fuzz_urlencoded]=4096 [fuzz_template]=2048)
+declare -A dict=([fuzz_http_request]=fuzz/http.dict [fuzz_urlencoded]=fuzz/http.dict [fuzz_template]=fuzz/template.dict
+  [fuzz_law_parser]=fuzz/law.dict [fuzz_search_query]=fuzz/search.dict)
+declare -A max_len=([fuzz_http_request]=8192 [fuzz_urlencoded]=4096 [fuzz_template]=2048 [fuzz_law_parser]=16384
+  [fuzz_search_query]=12288)
 
 failed=()
 for t in "${targets[@]}"; do

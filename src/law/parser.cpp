@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace pbgdpl::law {
@@ -28,11 +29,22 @@ const char* node_kind_code(NodeKind k) {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  auto is_space = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0xA0; };
-  while (!s.empty() && is_space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && is_space(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  // U+00A0 and U+FEFF encoded in UTF-8
-  while (s.starts_with("\xC2\xA0") || s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(s[0] == '\xC2' ? 2 : 3);
+  // ASCII white space and, as UTF-8, U+00A0 (no-break space) and U+FEFF (byte order mark) at
+  // either end. Not the lone byte 0xA0: it ends "à" (C3 A0), so "… và" lost half a letter
+  // and became invalid UTF-8 (found by fuzz/fuzz_law_parser).
+  auto ascii_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  for (bool again = true; again && !s.empty();) {
+    again = false;
+    if (ascii_space(s.front())) s.remove_prefix(1), again = true;
+    else if (s.starts_with("\xC2\xA0")) s.remove_prefix(2), again = true;
+    else if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3), again = true;
+  }
+  for (bool again = true; again && !s.empty();) {
+    again = false;
+    if (ascii_space(s.back())) s.remove_suffix(1), again = true;
+    else if (s.ends_with("\xC2\xA0")) s.remove_suffix(2), again = true;
+    else if (s.ends_with("\xEF\xBB\xBF")) s.remove_suffix(3), again = true;
+  }
   return s;
 }
 
@@ -406,6 +418,7 @@ ParsedDocument parse_text(std::string_view text) {
   Node* point = nullptr;
   Node* pending_title = nullptr;  // a heading whose name is on the next line
   int last_article = 0;
+  bool seen_article = false;
   std::string last_suffix;
   int last_clause = 0;
   int last_point = -1;
@@ -444,7 +457,7 @@ ParsedDocument parse_text(std::string_view text) {
       }
       pending_title = nullptr;
     }
-    if (last_article > 0 && (is_closing(l) || is_signer_title(l))) {
+    if (seen_article && (is_closing(l) || is_signer_title(l))) {
       closing = true;
       --i;
       continue;
@@ -480,7 +493,9 @@ ParsedDocument parse_text(std::string_view text) {
           break;
         }
         default: {
-          auto& into = section ? section->children : chapter ? chapter->children : doc.body;
+          // (Under an open part too: pushing into doc.body here would move the part that
+          // `part` points at — found by fuzz/fuzz_law_parser.)
+          auto& into = section ? section->children : chapter ? chapter->children : part ? part->children : doc.body;
           into.push_back(std::move(n));
           subsection = &into.back();
           pending_title = subsection->title.empty() ? subsection : nullptr;
@@ -491,7 +506,9 @@ ParsedDocument parse_text(std::string_view text) {
     if (auto a = match_article(l)) {
       // Numbering moves forward: the next number, a lettered insert (5a after 5), or a jump
       // forward (a source that lost an article) when the line clearly is a heading.
-      bool first = last_article == 0;
+      // (Not last_article == 0: after a "Điều 0" another "Điều 0" is no first article —
+      // found by fuzz/fuzz_law_parser, it gave two articles the address #dieu-0.)
+      bool first = !seen_article;
       bool next = a->n == last_article + 1 && a->suffix.empty();
       bool lettered = a->n == last_article && !a->suffix.empty() && a->suffix > last_suffix;
       bool jump = a->n > last_article + 1 && (a->explicit_sep || a->n <= last_article + 20);
@@ -507,6 +524,7 @@ ParsedDocument parse_text(std::string_view text) {
         article = &into.back();
         clause = point = nullptr;
         last_article = a->n;
+        seen_article = true;
         last_suffix = a->suffix;
         last_clause = 0;
         last_point = -1;
@@ -551,11 +569,17 @@ ParsedDocument parse_text(std::string_view text) {
     else append_text(doc.preamble, l);
   }
 
-  // Anchors of containers, now that numbering is known.
+  // Anchors of containers, now that numbering is known. Headings are not checked for order
+  // the way Điều are, so a text may repeat one ("Chương I" quoted in an amending law, or a
+  // source that repeats a heading): the second gets "-2", the third "-3", and so on, so that
+  // every address names one node.
+  std::set<std::string> used;
   std::function<void(std::vector<Node>&, const std::string&)> fix = [&](std::vector<Node>& nodes, const std::string& prefix) {
     for (auto& n : nodes) {
       if (n.kind == NodeKind::Article || n.kind == NodeKind::Clause || n.kind == NodeKind::Point) continue;
-      n.anchor = (prefix.empty() ? "" : prefix + "-") + node_kind_code(n.kind) + "-" + anchor_piece(lower_utf8(n.number));
+      std::string base = (prefix.empty() ? "" : prefix + "-") + node_kind_code(n.kind) + "-" + anchor_piece(lower_utf8(n.number));
+      n.anchor = base;
+      for (int k = 2; !used.insert(n.anchor).second; ++k) n.anchor = base + "-" + std::to_string(k);
       fix(n.children, n.anchor);
     }
   };

@@ -6,9 +6,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 
+#include "core/utf8.h"
 #include "support.h"
 
 namespace pbgdpl::law {
@@ -137,6 +140,87 @@ TEST(LawParser, HostileAndEmptyInputNeverCrash) {
     auto doc = parse_text(s);
     (void)articles(doc);
   }
+}
+
+// Found by fuzz/fuzz_law_parser: a heading repeated at the same level (here the whole
+// "Phần thứ nhất / Chương I / Mục 1" block, as an amending law quoting another would) gave two
+// nodes the same address, so a link or table-of-contents entry led to the wrong one.
+TEST(LawParser, RepeatedHeadingsStillGetOneAddressEach) {
+  const std::string block = "PHẦN THỨ NHẤT\nNHỮNG QUY ĐỊNH CHUNG\nChương I\nPHẠM VI\nMục 1\nĐỐI TƯỢNG\n";
+  auto doc = parse_text(block + "Điều 1. Phạm vi\nNội dung.\n" + block + "Điều 2. Đối tượng\nNội dung.\n");
+  std::vector<std::string> anchors;
+  std::function<void(const std::vector<Node>&)> walk = [&](const std::vector<Node>& nodes) {
+    for (const auto& n : nodes) {
+      anchors.push_back(n.anchor);
+      walk(n.children);
+    }
+  };
+  walk(doc.body);
+  ASSERT_EQ(anchors.size(), 8u);
+  EXPECT_EQ(anchors[3], "dieu-1");
+  EXPECT_EQ(anchors[7], "dieu-2");
+  EXPECT_EQ(anchors[1], anchors[0] + "-chuong-i");
+  EXPECT_EQ(anchors[2], anchors[1] + "-muc-1");
+  EXPECT_EQ(anchors[4], anchors[0] + "-2") << "the repeated part";
+  EXPECT_EQ(anchors[5], anchors[4] + "-chuong-i");
+  EXPECT_EQ(anchors[6], anchors[5] + "-muc-1");
+  EXPECT_EQ(std::set<std::string>(anchors.begin(), anchors.end()).size(), anchors.size());
+  // Within one part, a repeated chapter number gets the suffix at its own level.
+  doc = parse_text("Chương I\nA\nĐiều 1. X\nChương I\nB\nĐiều 2. Y\nChương II\nC\nĐiều 3. Z\n");
+  ASSERT_EQ(doc.body.size(), 3u);
+  EXPECT_EQ(doc.body[0].anchor, "chuong-i");
+  EXPECT_EQ(doc.body[1].anchor, "chuong-i-2");
+  EXPECT_EQ(doc.body[2].anchor, "chuong-ii");
+  EXPECT_EQ(articles(doc).size(), 3u);
+}
+
+// Found by fuzz/fuzz_law_parser (a heap-use-after-free under ASan): a Tiểu mục directly under
+// a Phần, with no Chương or Mục open, went into the document's top level, which moved the
+// open Phần in memory; the next Chương was then added to a freed node.
+TEST(LawParser, SubsectionDirectlyUnderAPartStaysInsideIt) {
+  auto doc = parse_text("PHẦN THỨ NHẤT\nQUY ĐỊNH CHUNG\nTiểu mục 1\nĐIỀU KIỆN\nĐiều 1. Phạm vi\nNội dung.\n"
+                        "Chương I\nTỔ CHỨC\nĐiều 2. Áp dụng\nNội dung.\n");
+  ASSERT_EQ(doc.body.size(), 1u);
+  const auto& part = doc.body[0];
+  EXPECT_EQ(part.kind, NodeKind::Part);
+  ASSERT_EQ(part.children.size(), 2u);
+  EXPECT_EQ(part.children[0].kind, NodeKind::Subsection);
+  EXPECT_EQ(part.children[1].kind, NodeKind::Chapter);
+  EXPECT_EQ(part.children[1].title, "TỔ CHỨC");
+  auto arts = articles(doc);
+  ASSERT_EQ(arts.size(), 2u);
+  EXPECT_EQ(arts[0]->anchor, "dieu-1");
+  EXPECT_EQ(arts[1]->anchor, "dieu-2");
+  EXPECT_EQ(part.children[1].children.size(), 1u) << "Điều 2 belongs to Chương I";
+}
+
+// Found by fuzz/fuzz_law_parser: after a "Điều 0", a second "Điều 0" was taken for a first
+// article again, so two articles had the address #dieu-0.
+TEST(LawParser, ARepeatedArticleZeroIsText) {
+  auto doc = parse_text("Điều 0. Giải thích\nNội dung.\nĐiều 0. Giải thích\nLặp lại.\nĐiều 1. Phạm vi\nNội dung.\n");
+  auto arts = articles(doc);
+  ASSERT_EQ(arts.size(), 2u);
+  EXPECT_EQ(arts[0]->anchor, "dieu-0");
+  EXPECT_EQ(arts[1]->anchor, "dieu-1");
+  EXPECT_NE(arts[0]->text.find("Lặp lại."), std::string::npos) << arts[0]->text;
+}
+
+// Found by fuzz/fuzz_law_parser: trimming treated the byte 0xA0 as a space, but it is the
+// last byte of "à" (C3 A0), so a line ending in "và", "là", "nhà" or "Hoà" lost half a letter
+// and the stored text was no longer UTF-8.
+TEST(LawParser, LinesEndingInAGraveAKeepTheirLastLetter) {
+  auto doc = parse_text("UBND TỈNH AN HOÀ\nBan hành tại An Hoà\nĐiều 1. Quyền và\nNghĩa vụ của nhà\xC2\xA0\n"
+                        "\xEF\xBB\xBF\xC2\xA0 1. Hòa giải viên là\n");
+  auto arts = articles(doc);
+  ASSERT_EQ(arts.size(), 1u);
+  EXPECT_EQ(arts[0]->title, "Quyền và");
+  EXPECT_EQ(arts[0]->text, "Nghĩa vụ của nhà") << "U+00A0 at the end is still trimmed";
+  ASSERT_EQ(arts[0]->children.size(), 1u) << "U+FEFF and U+00A0 at the start are still trimmed";
+  EXPECT_EQ(arts[0]->children[0].text, "Hòa giải viên là");
+  for (const auto* f : {&doc.preamble, &doc.header.issuer, &doc.header.title, &doc.header.place})
+    EXPECT_TRUE(core::utf8_valid(*f)) << *f;
+  EXPECT_NE((doc.header.issuer + doc.preamble + doc.header.title).find("AN HOÀ"), std::string::npos)
+      << "the header line keeps its last letter";
 }
 
 // Independent count: a line that starts with "Điều <n>" followed by a separator, the end of
