@@ -285,13 +285,31 @@ class XapianIndex final : public Index {
       }
       if (!named.empty()) res.named_group = *named.begin();
     }
-    std::vector<Xapian::Query> words, pairs, exact, ids;
+    // Each distinct term once, weighted by how often the query has it: the same scores as
+    // one leaf per occurrence (an OR adds them up), with one posting list per term.
+    struct Terms {
+      std::vector<std::string> order;
+      std::unordered_map<std::string, int> count;
+      void add(std::string t) {
+        if (count[t]++ == 0) order.push_back(std::move(t));
+      }
+      bool empty() const { return order.empty(); }
+      Xapian::Query query() const {
+        std::vector<Xapian::Query> qs;
+        qs.reserve(order.size());
+        for (const auto& t : order) {
+          int n = count.at(t);
+          qs.push_back(n == 1 ? Xapian::Query(t) : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t), n));
+        }
+        return Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+      }
+    } words, pairs, exact, ids;
     std::set<std::string> want;
     const text::Token* prev = nullptr;
     for (size_t i = 0; i < toks.size(); ++i) {
       const auto& t = toks[i];
       if (t.kind == text::Token::Kind::Identifier) {
-        ids.emplace_back(clip("I" + t.folded));
+        ids.add(clip("I" + t.folded));
         want.insert(t.folded);
         continue;
       }
@@ -299,24 +317,18 @@ class XapianIndex final : public Index {
         prev = nullptr;
         continue;
       }
-      words.emplace_back(clip(t.folded));
+      words.add(clip(t.folded));
       want.insert(t.folded);
-      if (t.has_diacritics()) exact.emplace_back(clip("Z" + t.exact));
-      if (prev && prev->pos + 1 == t.pos) pairs.emplace_back(clip("B" + prev->folded + "_" + t.folded));
+      if (t.has_diacritics()) exact.add(clip("Z" + t.exact));
+      if (prev && prev->pos + 1 == t.pos) pairs.add(clip("B" + prev->folded + "_" + t.folded));
       prev = &t;
     }
     if (words.empty() && ids.empty()) return res;  // only punctuation: an empty result, not an error
     std::vector<Xapian::Query> parts;
-    if (!words.empty()) parts.emplace_back(Xapian::Query::OP_OR, words.begin(), words.end());
-    if (!pairs.empty())
-      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end()),
-                         ranking_.bigram_scale);
-    if (!exact.empty())
-      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, exact.begin(), exact.end()),
-                         ranking_.exact_scale);
-    if (!ids.empty())
-      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end()),
-                         ranking_.identifier_scale);
+    if (!words.empty()) parts.push_back(words.query());
+    if (!pairs.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, pairs.query(), ranking_.bigram_scale);
+    if (!exact.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, exact.query(), ranking_.exact_scale);
+    if (!ids.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, ids.query(), ranking_.identifier_scale);
     Xapian::Query query(Xapian::Query::OP_OR, parts.begin(), parts.end());
     std::vector<Xapian::Query> filters;
     for (const auto& [facet, values] : q.filters) {
@@ -330,9 +342,10 @@ class XapianIndex final : public Index {
 
     try {
       auto r = reader();
+      const auto weighting = Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, 0.5);
       Xapian::Enquire enq(*r.db);
       enq.set_query(query);
-      enq.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, 0.5));
+      enq.set_weighting_scheme(weighting);
       if (q.collapse) enq.set_collapse_key(kSlotGroup);
       if (q.by_date) enq.set_sort_by_value_then_relevance(kSlotDate, true);
       std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
@@ -344,26 +357,51 @@ class XapianIndex final : public Index {
         spy_names.push_back(f);
         enq.add_matchspy(spies.back().get());
       }
-      // Rerank a deeper pool so the named-law boost can lift hits from below the page.
+      // Facet counts come from the documents the matcher looks at: look at 1,000 at least
+      // when they are asked for. Without them, Xapian may skip what cannot reach the page.
       const size_t want_n = q.offset + q.limit;
-      const size_t pool = q.by_date ? want_n : std::max<size_t>(want_n, 200);
-      Xapian::MSet m = enq.get_mset(0, static_cast<Xapian::doccount>(pool), 1000);
+      const Xapian::doccount check = spies.empty() ? 0 : 1000;
+      Xapian::MSet m = enq.get_mset(0, static_cast<Xapian::doccount>(want_n), check);
       res.total = m.get_matches_estimated();
-      // Rerank by the value slot only; documents are loaded for the returned page alone.
       struct Cand {
         Xapian::docid did;
         double score;
         std::string group;
       };
       std::vector<Cand> cands;
-      cands.reserve(m.size());
+      cands.reserve(2 * m.size());
       for (auto it = m.begin(); it != m.end(); ++it) {
         Cand c{*it, it.get_weight(), it.get_document().get_value(kSlotGroup)};
         if (!q.by_date && named.count(c.group)) c.score *= ranking_.named_boost;
         cands.push_back(std::move(c));
       }
-      if (!q.by_date)
-        std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.score > b.score; });
+      // The named-law boost multiplies every hit inside the named law(s). The boosted page is
+      // the best of two exact lists: the page of the whole query (boost applied to named hits
+      // in it) and the page of the query restricted to the named law(s). A hit outside the
+      // named law that belongs on the boosted page is on the first, since the boost only
+      // lifts others; a hit inside it is on the second.
+      if (!q.by_date && !named.empty()) {
+        std::vector<Xapian::Query> g;
+        for (const auto& name : named) g.emplace_back(clip("G" + name));
+        Xapian::Enquire in_named(*r.db);
+        in_named.set_query(
+            Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_OR, g.begin(), g.end())));
+        in_named.set_weighting_scheme(weighting);
+        if (q.collapse) in_named.set_collapse_key(kSlotGroup);
+        Xapian::MSet mn = in_named.get_mset(0, static_cast<Xapian::doccount>(want_n));
+        std::set<Xapian::docid> have;
+        for (const auto& c : cands) have.insert(c.did);
+        for (auto it = mn.begin(); it != mn.end(); ++it)
+          if (!have.count(*it))
+            cands.push_back({*it, it.get_weight() * ranking_.named_boost, it.get_document().get_value(kSlotGroup)});
+        std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) {
+          return a.score != b.score ? a.score > b.score : a.did < b.did;
+        });
+        if (q.collapse) {
+          std::set<std::string> seen;
+          std::erase_if(cands, [&](const Cand& c) { return !seen.insert(c.group).second; });
+        }
+      }
       for (size_t k = q.offset; k < cands.size() && k < want_n; ++k) {
         auto data = nlohmann::json::parse(r.db->get_document(cands[k].did).get_data(), nullptr, false);
         if (data.is_discarded()) continue;

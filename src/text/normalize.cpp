@@ -17,6 +17,22 @@ const icu::Normalizer2* nfd_norm() {
   static const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(ec);
   return n;
 }
+// Constructing an icu::Locale parses its name; searches fold every word, so build it once.
+const icu::Locale& vi() {
+  static const icu::Locale l("vi");
+  return l;
+}
+bool ascii(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
 std::string to_utf8(const icu::UnicodeString& u) {
   std::string out;
   u.toUTF8String(out);
@@ -32,19 +48,22 @@ std::string nfc(std::string_view s) {
 }
 
 std::string lower(std::string_view s) {
+  if (ascii(s)) return ascii_lower(s);  // NFC and Vietnamese lower case are plain ASCII here
   auto u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   UErrorCode ec = U_ZERO_ERROR;
   auto n = nfc_norm()->normalize(u, ec);
-  n.toLower(icu::Locale("vi"));
+  n.toLower(vi());
   return to_utf8(n);
 }
 
-std::string fold(std::string_view s) {
+namespace {
+
+std::string fold_icu(std::string_view s) {
   auto u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   UErrorCode ec = U_ZERO_ERROR;
   auto d = nfd_norm()->normalize(u, ec);
   if (U_FAILURE(ec)) d = u;
-  d.toLower(icu::Locale("vi"));
+  d.toLower(vi());
   icu::UnicodeString out;
   for (int32_t i = 0; i < d.length();) {
     UChar32 c = d.char32At(i);
@@ -54,6 +73,73 @@ std::string fold(std::string_view s) {
     out.append(c);
   }
   return to_utf8(out);
+}
+
+// fold() of each precomposed Latin letter (U+0080–U+024F, U+1E00–U+1EFF: every Vietnamese
+// letter), computed once with fold_icu itself. A word made only of ASCII and these letters
+// folds letter by letter to the same result: NFD never reorders across a starter, and
+// Vietnamese lower-casing has no context rules. Anything else (combining marks, other
+// scripts, invalid UTF-8) takes the ICU path.
+struct FoldTable {
+  std::string lo[0x24F - 0x80 + 1];
+  std::string ext[0x1EFF - 0x1E00 + 1];
+  FoldTable() {
+    auto enc = [](char32_t c) {
+      std::string b;
+      b += static_cast<char>(0xC0 | (c >> 6));
+      b += static_cast<char>(0x80 | (c & 0x3F));
+      return b;
+    };
+    for (char32_t c = 0x80; c <= 0x24F; ++c) lo[c - 0x80] = fold_icu(enc(c));
+    for (char32_t c = 0x1E00; c <= 0x1EFF; ++c) {
+      std::string b;
+      b += static_cast<char>(0xE0 | (c >> 12));
+      b += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      b += static_cast<char>(0x80 | (c & 0x3F));
+      ext[c - 0x1E00] = fold_icu(b);
+    }
+  }
+};
+
+const FoldTable& fold_table() {
+  static const FoldTable t;
+  return t;
+}
+
+}  // namespace
+
+std::string fold(std::string_view s) {
+  if (ascii(s)) return ascii_lower(s);  // nothing to decompose or strip
+  const auto& t = fold_table();
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if ((c >> 5) == 6 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) >> 6) == 2) {
+      char32_t cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
+      if (cp >= 0x80 && cp <= 0x24F) {
+        out += t.lo[cp - 0x80];
+        i += 2;
+        continue;
+      }
+    } else if ((c >> 4) == 14 && i + 2 < s.size() && (static_cast<unsigned char>(s[i + 1]) >> 6) == 2 &&
+               (static_cast<unsigned char>(s[i + 2]) >> 6) == 2) {
+      char32_t cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+                    (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+      if (cp >= 0x1E00 && cp <= 0x1EFF) {
+        out += t.ext[cp - 0x1E00];
+        i += 3;
+        continue;
+      }
+    }
+    return fold_icu(s);  // a combining mark, another script or invalid UTF-8
+  }
+  return out;
 }
 
 std::string slugify(std::string_view s, size_t max_len) {

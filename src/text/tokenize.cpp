@@ -35,6 +35,11 @@ std::string utf8(const icu::UnicodeString& u) {
   return s;
 }
 
+const icu::Locale& vi() {
+  static const icu::Locale l("vi");
+  return l;
+}
+
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
@@ -79,7 +84,7 @@ std::vector<Token> tokenize(std::string_view text) {
   int32_t i = 0;
   auto emit_word = [&](const icu::UnicodeString& w) {
     icu::UnicodeString l = w;
-    l.toLower(icu::Locale("vi"));
+    l.toLower(vi());
     std::string lw = utf8(l);
     Token t;
     t.kind = all_digits(lw) ? Token::Kind::Number : Token::Kind::Word;
@@ -148,7 +153,7 @@ std::vector<Token> tokenize(std::string_view text) {
     bool identifier = parts.size() > 1 && (has_slash || has_amp || (has_dash && (has_upper || has_digit)));
     if (identifier) {
       icu::UnicodeString l = run;
-      l.toLower(icu::Locale("vi"));
+      l.toLower(vi());
       Token t;
       t.kind = Token::Kind::Identifier;
       t.exact = utf8(l);

@@ -56,6 +56,33 @@ TEST(Fold, OldAndNewTonePlacementAndNfdFoldAlike) {
   EXPECT_EQ(fold("Quyền"), fold(kQuyenNfd));
 }
 
+TEST(Fold, PrecomposedLettersFoldLikeTheirDecomposedForms) {
+  // fold() folds precomposed Latin letters from a table; the decomposed spelling of the same
+  // letter (base + combining marks) goes through ICU. Both must agree for every letter of
+  // U+00C0–U+024F and U+1E00–U+1EFF, alone and inside a word.
+  size_t checked = 0;
+  for (char32_t c = 0xC0; c <= 0x1EFF; ++c) {
+    if (c > 0x24F && c < 0x1E00) continue;
+    std::string one;
+    if (c < 0x800) {
+      one += static_cast<char>(0xC0 | (c >> 6));
+      one += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      one += static_cast<char>(0xE0 | (c >> 12));
+      one += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      one += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    // A trailing U+0301 puts a combining mark in the input, which sends it to ICU's path.
+    std::string via_icu = fold("Q" + one + "x\xCC\x81");
+    std::string via_table = fold("Q" + one + "x");
+    EXPECT_EQ(via_table, via_icu) << "U+" << std::hex << static_cast<uint32_t>(c);
+    ++checked;
+  }
+  EXPECT_EQ(checked, (0x24Fu - 0xC0 + 1) + (0x1EFFu - 0x1E00 + 1));
+  EXPECT_EQ(fold("Thủy lợi \xCC\x81ĐÊ"), "thuy loi de");
+  EXPECT_EQ(fold("Vi\xEAt"), "vi\xEF\xBF\xBDt") << "invalid UTF-8 still becomes U+FFFD";
+}
+
 TEST(Slugify, MakesReadableAsciiSlugs) {
   EXPECT_EQ(slugify("Luật Đất đai 2024"), "luat-dat-dai-2024");
   EXPECT_EQ(slugify("  Hỏi & đáp -- pháp luật!! "), "hoi-dap-phap-luat");
