@@ -8,7 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
+#include <optional>
 #include <regex>
 
 #include "core/utf8.h"
@@ -191,7 +194,11 @@ std::string facet_label(const std::string& facet, const std::string& v) {
 SearchRequest request_of(const Request& req) {
   SearchRequest r;
   r.q = req.query.get("q");
-  if (r.q.size() > 10000) r.q.resize(10000);
+  if (r.q.size() > 10000) {
+    size_t cut = 10000;  // never inside a UTF-8 sequence
+    while (cut > 0 && (static_cast<unsigned char>(r.q[cut]) & 0xC0) == 0x80) --cut;
+    r.q.resize(cut);
+  }
   r.level = req.query.get("level") == "document" ? "document" : "article";
   r.all_statuses = req.query.get("hieu_luc") == "tat-ca";
   r.by_date = req.query.get("sap_xep") == "moi-nhat";
@@ -201,6 +208,15 @@ SearchRequest request_of(const Request& req) {
   }
   if (r.filters.count("status")) r.all_statuses = true;
   return r;
+}
+
+/// For an empty result: the query without diacritics, to be searched in every effect status,
+/// when that is a different search and the query has a letter or digit to search for.
+std::optional<std::string> did_you_mean(const SearchRequest& r) {
+  std::string folded = text::fold(r.q);
+  bool searchable = std::any_of(folded.begin(), folded.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+  if (!searchable || (folded == text::lower(r.q) && r.all_statuses)) return std::nullopt;
+  return folded;
 }
 
 }  // namespace
@@ -309,10 +325,9 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
                              (sr.all_statuses ? "" : " trong các văn bản còn hiệu lực") + ".";
         if (res->hits.empty()) {
           data["no_results"] = true;
-          std::string folded = text::fold(sr.q);
-          if (folded != text::lower(sr.q) || !sr.all_statuses) {
-            data["suggest_folded"] = folded;
-            data["suggest_folded_q"] = http::percent_encode(folded);
+          if (auto folded = did_you_mean(sr)) {
+            data["suggest_folded"] = *folded;
+            data["suggest_folded_q"] = http::percent_encode(*folded);
           }
         }
         // Facets: each value is a link that toggles the filter.
@@ -585,7 +600,12 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
       for (const auto& [v, n] : vals) arr.push_back({{"value", v}, {"count", n}});
       facets[k] = arr;
     }
-    return Response::json({{"total", res.total}, {"results", results}, {"facets", facets}});
+    json out = {{"total", res.total}, {"results", results}, {"facets", facets}};
+    // Nothing found: offer what the search page offers, the query without diacritics in
+    // every effect status (a client can show "Có phải bạn muốn tìm …?").
+    if (res.hits.empty() && sr.offset == 0)
+      if (auto folded = did_you_mean(sr)) out["did_you_mean"] = {{"q", *folded}, {"hieu_luc", "tat-ca"}};
+    return Response::json(out);
   });
   r.get("/api/v1/law/suggest", [&](Request& req) {
     json out = json::array();

@@ -211,6 +211,27 @@ TEST_P(LawHttp, SearchApi) {
     EXPECT_EQ(o.status, 200) << odd << ": " << o.body;
     EXPECT_TRUE(body_json(o)["results"].is_array()) << odd;
   }
+  // Unbalanced bracket and quote still find the word inside them.
+  EXPECT_FALSE(body_json(get("/api/v1/search?q=" + http::percent_encode("(hòa giải")))["results"].empty());
+  EXPECT_FALSE(body_json(get("/api/v1/search?q=" + http::percent_encode("\"hòa giải")))["results"].empty());
+  // Punctuation only: an empty list and nothing to suggest.
+  auto punct = body_json(get("/api/v1/search?q=" + http::percent_encode("!!! ??? ...")));
+  EXPECT_TRUE(punct["results"].empty());
+  EXPECT_FALSE(punct.contains("did_you_mean")) << punct.dump();
+  // Nothing found: the accent-free query in every status is offered, and it is a real search.
+  auto none = body_json(get("/api/v1/search?q=" + http::percent_encode("xyzzy quắc")));
+  EXPECT_TRUE(none["results"].empty());
+  ASSERT_TRUE(none.contains("did_you_mean")) << none.dump();
+  EXPECT_EQ(none["did_you_mean"]["q"], "xyzzy quac");
+  EXPECT_EQ(none["did_you_mean"]["hieu_luc"], "tat-ca");
+  EXPECT_FALSE(body_json(get("/api/v1/search?q=ho+tro+hoa+giai+vien"))
+                   .contains("did_you_mean")) << "no suggestion when something was found";
+  // The longest query a URL carries (~6 kB) is searched, not refused.
+  std::string six_kb;
+  while (six_kb.size() < 6000) six_kb += "hoa+giai+vien+";
+  auto long_q = get("/api/v1/search?q=" + six_kb);
+  EXPECT_EQ(long_q.status, 200) << long_q.body.substr(0, 200);
+  EXPECT_FALSE(body_json(long_q)["results"].empty());
 }
 
 TEST_P(LawHttp, SearchPageHandlesOddQueries) {
@@ -232,8 +253,11 @@ TEST_P(LawHttp, SearchPageHandlesOddQueries) {
   auto punct = get("/van-ban/tim-kiem?q=" + http::percent_encode("!!! ??? ..."));
   EXPECT_NE(punct.body.find("Không tìm thấy kết quả phù hợp"), std::string::npos);
   EXPECT_NE(punct.body.find("Gợi ý:"), std::string::npos);
+  // Invalid UTF-8 is refused by the server before the page, with its Vietnamese 400 page.
   auto bad = get("/van-ban/tim-kiem?q=%FF%FE");
-  EXPECT_LT(bad.status, 500);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("UTF-8"), std::string::npos) << bad.body.substr(0, 300);
+  EXPECT_NE(bad.body.find("lang=\"vi\""), std::string::npos);
   // A 10 kB query cannot travel in a URL: the server refuses it before the search page with
   // its own Vietnamese 4xx page (the form caps queries at 500 characters); never a 500.
   auto huge = get("/van-ban/tim-kiem?q=" + http::percent_encode(long_q));
@@ -248,6 +272,8 @@ TEST_P(LawHttp, SearchPageHandlesOddQueries) {
   auto unaccented_page = get("/van-ban/tim-kiem?q=" + http::percent_encode("xyzzy quắc"));
   EXPECT_EQ(unaccented_page.status, 200);
   EXPECT_NE(unaccented_page.body.find("Có phải bạn muốn tìm"), std::string::npos) << "suggests the accent-free query";
+  EXPECT_NE(unaccented_page.body.find("q=xyzzy%20quac"), std::string::npos) << unaccented_page.body.substr(0, 2000);
+  EXPECT_EQ(punct.body.find("Có phải bạn muốn tìm"), std::string::npos) << "nothing to suggest for punctuation";
 }
 
 TEST_P(LawHttp, DocumentApiAndSuggest) {
