@@ -17,7 +17,7 @@ case "$mode" in
   *) echo "usage: $0 smoke|long" >&2; exit 2 ;;
 esac
 BUILD=${PBGDPL_FUZZ_BUILD:-build-fuzz}
-targets=(fuzz_http_request fuzz_urlencoded fuzz_template fuzz_law_parser fuzz_search_query)
+targets=(fuzz_http_request fuzz_urlencoded fuzz_template fuzz_law_parser fuzz_search_query fuzz_markdown)
 if [[ -n ${PBGDPL_FUZZ_TARGETS:-} ]]; then read -ra targets <<<"$PBGDPL_FUZZ_TARGETS"; fi  # e.g. "fuzz_law_parser"
 
 for tool in clang clang++; do
@@ -32,9 +32,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pbgdpl-fuzz-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 declare -A dict=([fuzz_http_request]=fuzz/http.dict [fuzz_urlencoded]=fuzz/http.dict [fuzz_template]=fuzz/template.dict
-  [fuzz_law_parser]=fuzz/law.dict [fuzz_search_query]=fuzz/search.dict)
+  [fuzz_law_parser]=fuzz/law.dict [fuzz_search_query]=fuzz/search.dict
+  [fuzz_markdown]=fuzz/markdown.dict)
 declare -A max_len=([fuzz_http_request]=8192 [fuzz_urlencoded]=4096 [fuzz_template]=2048 [fuzz_law_parser]=16384
-  [fuzz_search_query]=12288)
+  [fuzz_search_query]=12288 [fuzz_markdown]=4096)
 
 failed=()
 for t in "${targets[@]}"; do

@@ -7,6 +7,8 @@
 #include "accounts/routes.h"
 #include "law/importer.h"
 #include "law/routes.h"
+#include "portal/routes.h"
+#include "portal/sample.h"
 #include "core/assets.h"
 #include "core/log.h"
 #include "storage/migrate.h"
@@ -22,7 +24,7 @@ using http::Response;
 using nlohmann::json;
 
 const std::vector<std::string>& App::modules() {
-  static const std::vector<std::string> m = {"storage", "accounts", "law"};
+  static const std::vector<std::string> m = {"storage", "accounts", "law", "portal"};
   return m;
 }
 
@@ -30,6 +32,7 @@ void App::register_assets() {
   pbgdpl_embed_pbgdpl_app_app();
   accounts::register_accounts_assets();
   law::register_law_assets();
+  portal::register_portal_assets();
 }
 
 App::~App() {
@@ -76,11 +79,25 @@ core::Status App::init() {
   law = std::make_unique<law::Service>(*db, index.get());
   law->register_jobs(*jobs);
 
+  auto pidx = search::Index::open(config.data_dir + "/portal-search");
+  if (!pidx) return pidx.take_error();
+  portal_index = std::move(*pidx);
+  portal::ServiceOptions po;
+  po.data_dir = config.data_dir;
+  po.public_url = config.public_url;
+  portal = std::make_unique<portal::Service>(*db, *accounts, portal_index.get(), po);
+  portal->set_ref_checker([this](const std::string& address) { return law_address_exists(address); });
+  portal->register_jobs(*jobs);
+  PBGDPL_TRY(portal->ensure_link_job());
+
   PBGDPL_TRY(site.load());
   PBGDPL_TRY(site.add_templates("accounts/templates/"));
   PBGDPL_TRY(site.add_templates("law/templates/"));
+  PBGDPL_TRY(site.add_templates("portal/templates/"));
   PBGDPL_TRY(site.add_templates("app/templates/"));
   site.add_nav({"/", "Trang chủ"});
+  site.add_nav({"/tin-tuc", "Tin tức"});
+  site.add_nav({"/tai-lieu", "Tài liệu"});
   site.add_nav({"/van-ban", "Văn bản pháp luật"});
   site.add_nav({"/hoi-dap", "Hỏi đáp"});
   site.add_nav({"/cuoc-thi", "Cuộc thi"});
@@ -112,6 +129,7 @@ void App::register_routes() {
   site.register_routes(router);
   accounts::register_routes(router, *accounts, site);
   law::register_routes(router, *law, site);
+  portal::register_routes(router, *portal, *accounts, site, portal_extras());
 
   router.get("/", [this](Request& req) {
     json sections = json::array();
@@ -128,13 +146,6 @@ void App::register_routes() {
     auto orgs = accounts->org_tree();
     if (orgs && !orgs->empty()) d["units"] = {{"count", orgs->size()}};
     return site.page(req, "Trang chủ", "home", d);
-  });
-  router.get("/don-vi", [this](Request& req) {
-    json list = json::array();
-    for (const auto& o : http::unwrap(accounts->org_tree()))
-      list.push_back({{"name", o.name}, {"type_label", accounts::org_type_label(o.type)}, {"portal_url", o.portal_url},
-                      {"indent", std::string(static_cast<size_t>(std::max(0, o.depth())) * 2, ' ')}});
-    return site.page(req, "Danh bạ đơn vị", "units", {{"orgs", list}});
   });
   router.get("/healthz", [this](Request&) {
     auto st = db->ping();
@@ -154,6 +165,63 @@ void App::register_routes() {
     r.body = std::string(*spec);
     return r;
   });
+}
+
+// The legal library as the portal sees it: provision addresses for links, new documents for
+// the home page, library hits for the site search.
+bool App::law_address_exists(const std::string& address) {
+  // "/van-ban/{slug}[/dieu-12[/khoan-2[/diem-a]]]"
+  std::string rest = address.substr(std::string("/van-ban/").size());
+  auto slash = rest.find('/');
+  std::string slug = rest.substr(0, slash);
+  auto doc = law->view(slug, "", false);
+  if (!doc || !doc->has_value()) return false;
+  if (slash == std::string::npos) return true;
+  std::string anchor = rest.substr(slash + 1);
+  for (auto& c : anchor)
+    if (c == '/') c = '-';
+  auto provs = law->provisions((*doc)->doc.id);
+  if (!provs) return false;
+  for (const auto& p : *provs)
+    if (p.anchor == anchor || anchor.rfind(p.anchor + "-", 0) == 0) return true;
+  return false;
+}
+
+portal::Extras App::portal_extras() {
+  portal::Extras e;
+  e.new_documents = [this] {
+    json out = json::array();
+    auto docs = law->list("", "", 0, 5, false);
+    if (!docs) return out;
+    for (const auto& d : *docs)
+      out.push_back({{"title", d.title}, {"href", "/van-ban/" + d.slug},
+                     {"meta", d.number + (d.issued_on.empty() ? "" : ", ngày " + d.issued_on)}});
+    return out;
+  };
+  e.library_search = [this](const std::string& q) {
+    json out = json::array();
+    law::SearchRequest r;
+    r.q = q;
+    r.limit = 5;
+    auto res = law->search(r);
+    if (!res) return out;
+    for (const auto& h : res->hits) {
+      auto p = json::parse(h.payload, nullptr, false);
+      if (p.is_discarded()) continue;
+      std::string anchor = p.value("anchor", ""), href = "/van-ban/" + p.value("slug", "");
+      if (anchor.rfind("dieu-", 0) == 0) {
+        for (const char* sep : {"-khoan-", "-diem-"}) {
+          auto pos = anchor.find(sep);
+          if (pos != std::string::npos) anchor.replace(pos, 1, "/");
+        }
+        href += "/" + anchor;
+      }
+      out.push_back({{"title", "Điều " + p.value("article", "") + ". " + p.value("heading", "") + " – " + p.value("title", "")},
+                     {"href", href}, {"snippet", h.snippet}});
+    }
+    return out;
+  };
+  return e;
 }
 
 std::unique_ptr<http::Server> App::make_server() {
@@ -237,6 +305,14 @@ core::Result<App::SampleReport> App::load_sample() {
     (void)law->set_status(a, older->second, "het_hieu_luc", "2026-05-01", "Bị thay thế bởi Quyết định số 12/2026/QĐ-UBND");
   }
   jobs->drain();  // index the sample documents now
+  auto items = portal::load_sample(*portal, [this](const std::string& number) {
+    auto d = law->find_by_number(number);
+    return d && d->has_value() ? (*d)->slug : std::string();
+  });
+  if (!items) return items.take_error();
+  rep.items_created = *items;
+  // The items' index and speech jobs stay queued: `serve` runs them in the background (a
+  // minute or so for the speech), and tests that need them drain the queue themselves.
   return rep;
 }
 

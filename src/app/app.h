@@ -7,6 +7,8 @@
 
 #include "accounts/service.h"
 #include "law/service.h"
+#include "portal/routes.h"
+#include "portal/service.h"
 #include "search/index.h"
 #include "core/config.h"
 #include "http/router.h"
@@ -35,6 +37,8 @@ class App {
   std::unique_ptr<accounts::Service> accounts;
   std::unique_ptr<search::Index> index;  ///< this node's search index under <data_dir>/search
   std::unique_ptr<law::Service> law;
+  std::unique_ptr<search::Index> portal_index;  ///< news and materials, <data_dir>/portal-search
+  std::unique_ptr<portal::Service> portal;
   http::Router router;
   std::shared_ptr<accounts::MailSender> mail;
 
@@ -44,6 +48,7 @@ class App {
     accounts::ImportReport orgs;
     int documents_created = 0;
     int documents_updated = 0;
+    int items_created = 0;
   };
   /// Loads the project's own sample content: organizations and legal documents (idempotent).
   core::Result<SampleReport> load_sample();
@@ -52,6 +57,8 @@ class App {
   App() = default;
   core::Status init();
   void register_routes();
+  bool law_address_exists(const std::string& address);
+  portal::Extras portal_extras();
 };
 
 }  // namespace pbgdpl::app

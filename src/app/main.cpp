@@ -236,7 +236,8 @@ int cmd_sample(const Config& c) {
   auto rep = app->load_sample();
   if (!rep) return fail(rep.error().message);
   std::cout << "Nội dung mẫu: " << rep->orgs.created << " đơn vị mới, " << rep->orgs.updated << " đơn vị cập nhật; "
-            << rep->documents_created << " văn bản mới, " << rep->documents_updated << " văn bản cập nhật.\n";
+            << rep->documents_created << " văn bản mới, " << rep->documents_updated << " văn bản cập nhật; "
+            << rep->items_created << " tin bài, tài liệu mới.\n";
   return 0;
 }
 
