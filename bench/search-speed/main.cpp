@@ -327,7 +327,8 @@ int cmd_query(int argc, char** argv) {
   nlohmann::json kinds = nlohmann::json::object();
   for (const auto& [k, v] : by_kind) kinds[k] = {{"n", v.size()}, {"p50", pct(v, 0.5)}, {"p99", pct(v, 0.99)}};
   j["kinds"] = kinds;
-  write_result(c.work, name + ".query.json", j);
+  std::string run = arg(argc, argv, "run", "");
+  write_result(c.work, name + ".query" + (run.empty() ? "" : "." + run) + ".json", j);
   return 0;
 }
 
@@ -335,6 +336,62 @@ nlohmann::json load(const std::string& path) {
   std::ifstream f(path);
   if (!f) return nullptr;
   return nlohmann::json::parse(f, nullptr, false);
+}
+
+/// The query results of an engine: ENGINE.query.json, or the median of ENGINE.query.N.json
+/// (repeated runs, `query --run N`) for every timing and memory figure, with the number of runs
+/// and the range of the load average seen.
+nlohmann::json load_runs(const std::string& work, const std::string& e) {
+  std::vector<nlohmann::json> runs;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& f : fs::directory_iterator(work + "/results", ec)) {
+    std::string n = f.path().filename().string();
+    if (n.rfind(e + ".query.", 0) == 0 && n.size() > 5 && n.compare(n.size() - 5, 5, ".json") == 0) files.push_back(f.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto j = load(f);
+    if (!j.is_null() && !j.is_discarded()) runs.push_back(j);
+  }
+  if (runs.empty()) return nullptr;
+  for (const auto& r : runs)
+    if (r.contains("error")) return r;
+  nlohmann::json out = runs.front();
+  for (const char* k : {"p50", "p95", "p99", "max", "mean", "qps", "cpu_ms_per_query", "avg_hits"}) {
+    std::vector<double> v;
+    for (const auto& r : runs) v.push_back(r[k].get<double>());
+    out[k] = pct(v, 0.5);
+  }
+  for (const char* k : {"rss_kb", "hwm_kb", "pss_kb", "rss_single_kb", "single_n", "multi_n"}) {
+    std::vector<double> v;
+    for (const auto& r : runs) v.push_back(r[k].get<double>());
+    out[k] = static_cast<uint64_t>(pct(v, 0.5));
+  }
+  double lo = 1e9, hi = 0;
+  for (const auto& r : runs)
+    for (const char* k : {"load_before", "load_after"}) {
+      double l = std::atof(r.value(k, "0").c_str());
+      lo = std::min(lo, l);
+      hi = std::max(hi, l);
+    }
+  out["runs"] = runs.size();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f–%.1f", lo, hi);
+  out["load_range"] = buf;
+  // per-kind figures: medians too
+  for (auto& [k, v] : out["kinds"].items()) {
+    std::vector<double> p50, p99;
+    for (const auto& r : runs)
+      if (r["kinds"].contains(k)) {
+        p50.push_back(r["kinds"][k]["p50"].get<double>());
+        p99.push_back(r["kinds"][k]["p99"].get<double>());
+      }
+    v["p50"] = pct(p50, 0.5);
+    v["p99"] = pct(p99, 0.5);
+  }
+  return out;
 }
 
 std::string mib(double kb) {
@@ -351,14 +408,14 @@ int cmd_report(int argc, char** argv) {
                 std::to_string(corpus["articles"].get<uint64_t>()).c_str(),
                 corpus["bytes"].get<double>() / 1048576.0, std::to_string(corpus["queries"].get<uint64_t>()).c_str());
   std::printf(
-      "| engine | build s | index MiB | queries timed | p50 ms | p95 ms | p99 ms | mean ms | QPS (2 clients) | CPU ms/query "
-      "| RSS MiB | peak RSS MiB | PSS MiB |\n"
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      "| engine | build s | index MiB | queries timed | runs | p50 ms | p95 ms | p99 ms | mean ms | QPS (2 clients) | CPU "
+      "ms/query | RSS MiB | peak RSS MiB | PSS MiB | load avg |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
   double best_peer_qps = 0, ours_qps = 0;
   std::vector<std::string> kinds_rows;
   for (std::string e : {"pbgdpl", "fts5", "postgres", "sphinx"}) {
     auto b = load(work + "/results/" + e + ".build.json");
-    auto q = load(work + "/results/" + e + ".query.json");
+    auto q = load_runs(work, e);
     if (b.is_null() && q.is_null()) continue;
     std::string name = !b.is_null() ? b.value("name", e) : q.value("name", e);
     if (!b.is_null() && b.contains("error")) {
@@ -378,12 +435,13 @@ int cmd_report(int argc, char** argv) {
     std::string multi = q["multi_n"].get<size_t>() < q["queries"].get<size_t>()
                             ? " (" + std::to_string(q["multi_n"].get<size_t>()) + " q)"
                             : "";
-    std::printf("| %s | %.0f | %.0f | %s | %.2f | %.2f | %.2f | %.2f | %.1f%s | %.2f | %s%s | %s | %s |\n", name.c_str(),
-                b.value("build_s", 0.0), b.value("disk_bytes", 0.0) / 1048576.0, timed.c_str(),
-                q["p50"].get<double>(), q["p95"].get<double>(), q["p99"].get<double>(), q["mean"].get<double>(), qps,
+    std::printf("| %s | %.0f | %.0f | %s | %zu | %.2f | %.2f | %.2f | %.2f | %.1f%s | %.2f | %s%s | %s | %s | %s |\n",
+                name.c_str(), b.value("build_s", 0.0), b.value("disk_bytes", 0.0) / 1048576.0, timed.c_str(),
+                q.value("runs", size_t{1}), q["p50"].get<double>(), q["p95"].get<double>(), q["p99"].get<double>(), q["mean"].get<double>(), qps,
                 multi.c_str(), q["cpu_ms_per_query"].get<double>(), mib(q["rss_kb"].get<double>()).c_str(),
                 q["in_process"].get<bool>() ? "" : (" (" + std::to_string(q["processes"].get<size_t>()) + " proc)").c_str(),
-                mib(q["hwm_kb"].get<double>()).c_str(), mib(q["pss_kb"].get<double>()).c_str());
+                mib(q["hwm_kb"].get<double>()).c_str(), mib(q["pss_kb"].get<double>()).c_str(),
+                q.value("load_range", q.value("load_before", std::string("?")) + "–" + q.value("load_after", std::string("?"))).c_str());
     for (const auto& [k, v] : q["kinds"].items()) {
       char buf[256];
       std::snprintf(buf, sizeof buf, "| %s | %s | %zu | %.2f | %.2f |", name.c_str(), k.c_str(), v["n"].get<size_t>(),

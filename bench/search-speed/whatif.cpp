@@ -1,8 +1,11 @@
 // search-speed whatif: where the time of search::Index::search goes, and what changes would
 // buy. Opens the index that `build --engine pbgdpl` made, with Xapian directly, and replays
-// the steps of src/search/xapian_index.cpp (same tokenizer, same terms, same weights) with a
-// timer around each: tokenize, named-law scan over all group titles, query construction,
-// get_mset, the rerank's value reads, and the page (document data, JSON, snippet folding).
+// the steps of src/search/xapian_index.cpp as it was at 894245e (same tokenizer, terms and
+// weights; one leaf per query word occurrence; a 200-deep pool for the named-law rerank)
+// with a timer around each: tokenize, named-law scan over all group titles, query
+// construction, get_mset, the rerank's value reads, and the page (document data, JSON,
+// snippet folding). The engine now uses what the variants below showed: distinct terms
+// (weighted by their count) and a page-deep match with an exact named-law boost.
 // Then variants of the match step, each with its mean time and its top-10 overlap with the
 // current ranking (a cheap proxy; bench/search-quality is the judge of quality).
 //
