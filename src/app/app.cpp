@@ -131,22 +131,9 @@ void App::register_routes() {
   law::register_routes(router, *law, site);
   portal::register_routes(router, *portal, *accounts, site, portal_extras());
 
-  router.get("/", [this](Request& req) {
-    json sections = json::array();
-    int64_t documents = 0;
-    if (auto counts = law->counts())
-      for (const auto& [type, n] : *counts) documents += n;
-    for (const auto& s : kSections) {
-      std::string status = "Đang xây dựng – sắp ra mắt.";
-      if (std::string_view(s.href) == "/van-ban")
-        status = documents ? std::to_string(documents) + " văn bản đang được công bố." : "Chưa có văn bản nào.";
-      sections.push_back({{"href", s.href}, {"title", s.title}, {"summary", s.summary}, {"status", status}});
-    }
-    json d = {{"sections", sections}};
-    auto orgs = accounts->org_tree();
-    if (orgs && !orgs->empty()) d["units"] = {{"count", orgs->size()}};
-    return site.page(req, "Trang chủ", "home", d);
-  });
+  // The home page is the portal's (featured, latest, audiences, materials, new documents),
+  // with the platform's sections listed under it.
+  router.get("/", [this](Request& req) { return portal::home_page(req, *portal, site, portal_extras()); });
   router.get("/healthz", [this](Request&) {
     auto st = db->ping();
     if (!st) {
@@ -189,6 +176,20 @@ bool App::law_address_exists(const std::string& address) {
 
 portal::Extras App::portal_extras() {
   portal::Extras e;
+  e.sections = [this] {
+    json sections = json::array();
+    int64_t documents = 0;
+    if (auto counts = law->counts())
+      for (const auto& [type, n] : *counts) documents += n;
+    for (const auto& s : kSections) {
+      std::string status = "Đang xây dựng – sắp ra mắt.";
+      if (std::string_view(s.href) == "/van-ban")
+        status = documents ? std::to_string(documents) + " văn bản đang được công bố." : "Chưa có văn bản nào.";
+      if (std::string_view(s.href) == "/tin-tuc") status = "Đang hoạt động.";
+      sections.push_back({{"href", s.href}, {"title", s.title}, {"summary", s.summary}, {"status", status}});
+    }
+    return sections;
+  };
   e.new_documents = [this] {
     json out = json::array();
     auto docs = law->list("", "", 0, 5, false);

@@ -388,6 +388,7 @@ Response home_page(Request& req, Service& svc, const web::Site& site, const Extr
                {"rating", rating_form(req, std::nullopt)}};
   if (extras.new_documents) data["documents"] = extras.new_documents();
   if (extras.upcoming_contests) data["contests"] = extras.upcoming_contests();
+  if (extras.sections) data["sections"] = extras.sections();
   data["head_extra"] = head_for(site, feed_links("/tin-tuc", "Tin tức") + og_tags(svc.options().public_url + "/", site.name(),
                                  "Tin tức, tài liệu phổ biến pháp luật cho mọi người dân.", ""));
   data["description"] = "Cổng phổ biến, giáo dục pháp luật: tin tức, tài liệu, văn bản pháp luật, cuộc thi.";

@@ -15,6 +15,8 @@ struct Extras {
   std::function<nlohmann::json()> new_documents;
   /// [{title, href, meta}] of upcoming contests (when the contest module exists).
   std::function<nlohmann::json()> upcoming_contests;
+  /// [{title, href, summary, status}] of the platform's sections (the App's list).
+  std::function<nlohmann::json()> sections;
   /// [{title, href, snippet}] library hits for the site search.
   std::function<nlohmann::json(const std::string& q)> library_search;
 };

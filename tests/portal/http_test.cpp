@@ -280,10 +280,21 @@ TEST_P(PortalHttp, SampleContentFeedsSitemapAndPageWeight) {
   auto sitemap = v.get("/sitemap.xml");
   EXPECT_NE(sitemap.body.find("/tai-lieu/" + podcast_slug + "</loc>"), std::string::npos);
   EXPECT_EQ(v.get("/doi-tuong/khuyet_tat").body.find(podcast_slug) != std::string::npos, true);
+  // The home page is the portal's: featured items, entry points per audience, materials,
+  // new legal documents, the platform's sections.
+  auto home = v.get("/");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_NE(home.body.find("<h2 id=\"noi-bat\">Nổi bật</h2>"), std::string::npos);
+  EXPECT_NE(home.body.find("/tai-lieu/" + slug_base("Sổ tay hòa giải viên ở cơ sở")), std::string::npos);
+  EXPECT_NE(home.body.find("href=\"/doi-tuong/dan_toc\""), std::string::npos);
+  EXPECT_NE(home.body.find("Văn bản pháp luật mới"), std::string::npos);
+  EXPECT_NE(home.body.find("05/2026/NQ-HĐND"), std::string::npos);
+  EXPECT_NE(home.body.find("Dịch vụ trên cổng"), std::string::npos);
+  EXPECT_NE(home.body.find("Thông tin này có hữu ích không?"), std::string::npos);
   auto units = v.get("/don-vi");
   EXPECT_NE(units.body.find("/don-vi/AH-XNAMPO"), std::string::npos);
   // ≤ 50 KB of HTML+CSS+JS on the pages people land on.
-  for (const std::string& p : std::vector<std::string>{"/tin-tuc", "/tai-lieu", "/tai-lieu/" + podcast_slug, "/tim-kiem?q=hoa+giai", "/don-vi", "/chuyen-muc/tin-hoat-dong"}) {
+  for (const std::string& p : std::vector<std::string>{"/", "/tin-tuc", "/tai-lieu", "/tai-lieu/" + podcast_slug, "/tim-kiem?q=hoa+giai", "/don-vi", "/chuyen-muc/tin-hoat-dong"}) {
     auto r = v.get(p);
     ASSERT_EQ(r.status, 200) << p;
     EXPECT_LE(static_weight(r.body), 50u * 1024) << p;
