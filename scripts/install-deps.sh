@@ -9,7 +9,7 @@ PKGS=(
   # libraries
   libboost-dev libboost-system-dev libsqlite3-dev libpq-dev libsodium-dev
   nlohmann-json3-dev libfmt-dev zlib1g-dev libicu-dev libyaml-cpp-dev libxapian-dev
-  libpoppler-cpp-dev libzip-dev libcmark-dev libvips-dev libqrencode-dev
+  libpoppler-cpp-dev libzip-dev libcmark-dev libvips-dev libqrencode-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # servers and tools used by tests and benchmarks
   postgresql-15 postgresql-client-15 sqlite3 curl python3

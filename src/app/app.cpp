@@ -5,6 +5,7 @@
 #include <map>
 
 #include "accounts/routes.h"
+#include "contest/routes.h"
 #include "law/importer.h"
 #include "law/routes.h"
 #include "portal/routes.h"
@@ -24,7 +25,7 @@ using http::Response;
 using nlohmann::json;
 
 const std::vector<std::string>& App::modules() {
-  static const std::vector<std::string> m = {"storage", "accounts", "law", "portal"};
+  static const std::vector<std::string> m = {"storage", "accounts", "law", "portal", "contest"};
   return m;
 }
 
@@ -33,6 +34,7 @@ void App::register_assets() {
   accounts::register_accounts_assets();
   law::register_law_assets();
   portal::register_portal_assets();
+  contest::register_contest_assets();
 }
 
 App::~App() {
@@ -78,6 +80,7 @@ core::Status App::init() {
   index = std::move(*idx);
   law = std::make_unique<law::Service>(*db, index.get());
   law->register_jobs(*jobs);
+  contest = std::make_unique<contest::Service>(*db, *accounts);
 
   auto pidx = search::Index::open(config.data_dir + "/portal-search");
   if (!pidx) return pidx.take_error();
@@ -94,6 +97,7 @@ core::Status App::init() {
   PBGDPL_TRY(site.add_templates("accounts/templates/"));
   PBGDPL_TRY(site.add_templates("law/templates/"));
   PBGDPL_TRY(site.add_templates("portal/templates/"));
+  PBGDPL_TRY(site.add_templates("contest/templates/"));
   PBGDPL_TRY(site.add_templates("app/templates/"));
   site.add_nav({"/", "Trang chủ"});
   site.add_nav({"/tin-tuc", "Tin tức"});
@@ -130,6 +134,7 @@ void App::register_routes() {
   accounts::register_routes(router, *accounts, site);
   law::register_routes(router, *law, site);
   portal::register_routes(router, *portal, *accounts, site, portal_extras());
+  contest::register_routes(router, *contest, site);
 
   // The home page is the portal's (featured, latest, audiences, materials, new documents),
   // with the platform's sections listed under it.

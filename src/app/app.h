@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "accounts/service.h"
+#include "contest/service.h"
 #include "law/service.h"
 #include "portal/routes.h"
 #include "portal/service.h"
@@ -39,6 +40,7 @@ class App {
   std::unique_ptr<law::Service> law;
   std::unique_ptr<search::Index> portal_index;  ///< news and materials, <data_dir>/portal-search
   std::unique_ptr<portal::Service> portal;
+  std::unique_ptr<contest::Service> contest;
   http::Router router;
   std::shared_ptr<accounts::MailSender> mail;
 

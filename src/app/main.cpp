@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "app/app.h"
+#include "contest/importer.h"
 #include "law/importer.h"
 #include "core/crypto.h"
 #include "core/log.h"
@@ -47,6 +48,15 @@ Commands:
   search query TEXT [--level article|document]
                              run a search from the command line
   jobs run                   run queued jobs once and exit
+  contest bank import FILE --format csv|xlsx|json|alqac
+                             import questions into the contest bank (re-import updates by key;
+                             a question a live round uses gets a new version)
+  contest create --from FILE.json
+                             create a contest from a definition file (docs: src/contest/DESIGN.md);
+                             prints its id
+  contest publish ID         publish a contest (citizens can take it while a round is open)
+  contest rank ID [--round R] [--format text|json|csv]
+                             the ranking of a round, reproducible; frozen once the round closed
   version                    print the version
 
 Options for every command:
@@ -98,7 +108,7 @@ int fail(const std::string& msg) {
 
 const std::map<std::string, bool> kCommandFlags = {
     {"email", true}, {"role", true}, {"org", true}, {"name", true}, {"phone", true}, {"to", true}, {"help", true},
-    {"config", true}, {"format", true}, {"status", true}, {"level", true}};
+    {"config", true}, {"format", true}, {"status", true}, {"level", true}, {"from", true}, {"round", true}};
 
 pbgdpl::core::Result<Config> load_config(const Args& a) {
   Config c;
@@ -399,6 +409,111 @@ int cmd_search_query(const Config& c, const Args& a) {
   return 0;
 }
 
+int cmd_contest_bank_import(const Config& c, const Args& a) {
+  if (a.positional.size() != 4) return fail("cần đúng một tệp: pbgdpl contest bank import FILE --format csv|xlsx|json|alqac");
+  std::string path = a.positional[3], format = flag(a, "format");
+  if (format.empty()) {
+    auto ext = std::filesystem::path(path).extension().string();
+    format = ext.empty() ? "" : ext.substr(1);
+  }
+  if (format != "csv" && format != "xlsx" && format != "json" && format != "alqac")
+    return fail("--format chỉ nhận csv, xlsx, json hoặc alqac");
+  auto parsed = pbgdpl::contest::read_bank_file(path, format);
+  if (!parsed) return fail(parsed.error().message);
+  if (!parsed->errors.empty()) {
+    std::cerr << "lỗi: tệp có " << parsed->errors.size() << " câu không hợp lệ, chưa nhập câu nào:\n";
+    for (const auto& e : parsed->errors) std::cerr << "  - " << e << "\n";
+    return 1;
+  }
+  auto app = open_app(c, true);
+  if (!app) return 1;
+  pbgdpl::accounts::Actor actor;
+  actor.name = "cli";
+  auto rep = app->contest->import_questions(pbgdpl::accounts::Service::system_principal(), actor, std::move(parsed->questions));
+  if (!rep) return fail(rep.error().message);
+  if (!rep->errors.empty()) {
+    std::cerr << "lỗi: " << rep->errors.size() << " câu không hợp lệ, chưa nhập câu nào:\n";
+    for (const auto& e : rep->errors) std::cerr << "  - " << e << "\n";
+    return 1;
+  }
+  std::cout << "Đã nhập ngân hàng câu hỏi: " << rep->created << " câu mới, " << rep->updated << " cập nhật (" << rep->versioned
+            << " thành phiên bản mới), " << rep->unchanged << " không đổi";
+  if (parsed->skipped) std::cout << "; bỏ qua " << parsed->skipped << " câu tự luận";
+  std::cout << ".\n";
+  return 0;
+}
+
+int cmd_contest_create(const Config& c, const Args& a) {
+  auto from = flag(a, "from");
+  if (from.empty()) return fail("cần tệp định nghĩa: pbgdpl contest create --from FILE.json");
+  std::ifstream in(from, std::ios::binary);
+  if (!in) return fail("không mở được tệp " + from);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto def = nlohmann::json::parse(ss.str(), nullptr, false);
+  if (def.is_discarded()) return fail(from + " không phải JSON hợp lệ");
+  auto app = open_app(c, true);
+  if (!app) return 1;
+  pbgdpl::accounts::Actor actor;
+  actor.name = "cli";
+  auto k = app->contest->create_contest(pbgdpl::accounts::Service::system_principal(), actor, def);
+  if (!k) return fail(k.error().message + (k.error().field.empty() ? "" : " (" + k.error().field + ")"));
+  std::cout << k->id << "\n";
+  return 0;
+}
+
+int cmd_contest_publish(const Config& c, const Args& a) {
+  if (a.positional.size() != 3) return fail("cần mã cuộc thi: pbgdpl contest publish ID");
+  auto app = open_app(c, false);
+  if (!app) return 1;
+  pbgdpl::accounts::Actor actor;
+  actor.name = "cli";
+  auto st = app->contest->set_published(pbgdpl::accounts::Service::system_principal(), actor,
+                                        std::atoll(a.positional[2].c_str()), true);
+  if (!st) return fail(st.error().message);
+  std::cout << "Đã công bố cuộc thi " << a.positional[2] << ".\n";
+  return 0;
+}
+
+int cmd_contest_rank(const Config& c, const Args& a) {
+  if (a.positional.size() != 3) return fail("cần mã cuộc thi: pbgdpl contest rank ID");
+  auto app = open_app(c, false);
+  if (!app) return 1;
+  auto rk = app->contest->ranking(std::atoll(a.positional[2].c_str()), std::atoll(flag(a, "round").c_str()));
+  if (!rk) return fail(rk.error().message);
+  auto format = flag(a, "format");
+  if (format == "json") {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& r : rk->rows)
+      rows.push_back({{"rank", r.rank}, {"attempt_id", r.attempt_id}, {"name", r.name}, {"score", r.score},
+                      {"prediction", r.prediction ? nlohmann::json(*r.prediction) : nlohmann::json()},
+                      {"time_used_ms", r.time_used_ms}, {"submitted_at", r.submitted_at}, {"receipt", r.receipt},
+                      {"prize", r.prize}});
+    std::cout << nlohmann::json{{"round_id", rk->round_id}, {"frozen", rk->frozen},
+                                {"actual_participants", rk->actual_participants}, {"rows", rows}}.dump(2) << "\n";
+    return 0;
+  }
+  bool csv = format == "csv";
+  if (!csv) {
+    std::cout << "Vòng " << rk->round_id << (rk->frozen ? " (đã chốt)" : " (tạm thời)") << ", " << rk->actual_participants
+              << " người tham gia. Tiêu chí:";
+    for (auto t : rk->tie_breakers) std::cout << " " << pbgdpl::contest::tiebreak_code(t);
+    std::cout << "\n";
+  } else {
+    std::cout << "rank,attempt_id,name,score,prediction,time_used_ms,submitted_at,receipt,prize\n";
+  }
+  for (const auto& r : rk->rows) {
+    std::string pred = r.prediction ? std::to_string(static_cast<long long>(*r.prediction)) : "";
+    if (csv)
+      std::cout << r.rank << "," << r.attempt_id << ",\"" << r.name << "\"," << r.score << "," << pred << "," << r.time_used_ms
+                << "," << r.submitted_at << "," << r.receipt << ",\"" << r.prize << "\"\n";
+    else
+      std::cout << r.rank << "\t" << r.score << "\t" << pred << "\t" << r.time_used_ms << "ms\t" << r.name << "\t"
+                << r.receipt.substr(0, 16) << "\t" << r.prize << "\n";
+  }
+  return 0;
+}
+
 int cmd_jobs_run(const Config& c) {
   auto app = open_app(c, false);
   if (!app) return 1;
@@ -440,6 +555,11 @@ int main(int argc, char** argv) {
   if (cmd == "backup") return cmd_backup(*cfg, a);
   if (cmd == "audit" && sub == "verify") return cmd_audit_verify(*cfg);
   if (cmd == "jobs" && sub == "run") return cmd_jobs_run(*cfg);
+  if (cmd == "contest" && sub == "bank" && a.positional.size() > 2 && a.positional[2] == "import")
+    return cmd_contest_bank_import(*cfg, a);
+  if (cmd == "contest" && sub == "create") return cmd_contest_create(*cfg, a);
+  if (cmd == "contest" && sub == "publish") return cmd_contest_publish(*cfg, a);
+  if (cmd == "contest" && sub == "rank") return cmd_contest_rank(*cfg, a);
   if (cmd == "library" && sub == "import") return cmd_library_import(*cfg, a);
   if (cmd == "search" && sub == "reindex") return cmd_search_reindex(*cfg);
   if (cmd == "search" && sub == "query") return cmd_search_query(*cfg, a);

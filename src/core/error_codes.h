@@ -13,6 +13,7 @@
   X(MethodNotAllowed, "method_not_allowed", 405, "Phương thức này không được hỗ trợ tại đây.")  \
   X(RequestTimeout, "request_timeout", 408, "Yêu cầu gửi quá chậm, kết nối đã bị đóng.")        \
   X(Conflict, "conflict", 409, "Dữ liệu đã tồn tại hoặc vừa bị thay đổi bởi người khác.")        \
+  X(DeadlinePassed, "deadline_passed", 409, "Đã hết thời gian làm bài hoặc cuộc thi đã đóng.")  \
   X(PayloadTooLarge, "payload_too_large", 413, "Dữ liệu gửi lên vượt quá dung lượng cho phép.") \
   X(UriTooLong, "uri_too_long", 414, "Địa chỉ yêu cầu quá dài.")                                \
   X(UnsupportedMediaType, "unsupported_media_type", 415, "Định dạng dữ liệu không được hỗ trợ.") \
