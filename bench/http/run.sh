@@ -6,6 +6,9 @@
 # against four targets, interleaving rounds so that machine noise hits every target alike:
 #   pbgdpl /healthz     nginx /healthz-copy (the same "ok" body as a static file)
 #   pbgdpl /            nginx / (the home page bytes pbgdpl rendered, as a static file)
+#   pbgdpl ARTICLE      nginx /article-copy (an article page's bytes; ARTICLE_PATH, default:
+#                       the first news article at /tin-tuc if the portal has one, else the
+#                       first legal document of the library)
 # It also measures cold start (launch of `pbgdpl serve` until /healthz answers, median of
 # COLD_STARTS runs) and the server's RSS (VmRSS/VmHWM from /proc) idle and after the load.
 #
@@ -153,6 +156,18 @@ curl -fsS -o "$www/home.html" "http://127.0.0.1:$pb_port/"
 chmod 644 "$www"/*
 chmod 755 "$www"
 home_bytes=$(stat -c %s "$www/home.html")
+if [[ -z "${ARTICLE_PATH:-}" ]]; then
+  ARTICLE_PATH=$(curl -fsS "http://127.0.0.1:$pb_port/tin-tuc" 2>/dev/null |
+    grep -o 'href="/tin-tuc/[a-z0-9-]*"' | head -1 | sed 's/^href="//; s/"$//' || true)
+fi
+if [[ -z "${ARTICLE_PATH:-}" ]]; then
+  ARTICLE_PATH=$(curl -fsS "http://127.0.0.1:$pb_port/van-ban" |
+    grep -o 'href="/van-ban/[a-z0-9-]*"' | grep -v 'tim-kiem' | head -1 | sed 's/^href="//; s/"$//' || true)
+fi
+[[ -n "$ARTICLE_PATH" ]] || { log "no article page found"; exit 1; }
+curl -fsS -o "$www/article.html" "http://127.0.0.1:$pb_port$ARTICLE_PATH"
+chmod 644 "$www/article.html"
+article_bytes=$(stat -c %s "$www/article.html")
 
 # ---- nginx with the same bytes -----------------------------------------------------------
 ng_port=$(free_port)
@@ -178,6 +193,7 @@ http {
     root $www;
     location = /healthz-copy { default_type "text/plain; charset=utf-8"; try_files /healthz =404; }
     location = / { default_type "text/html; charset=utf-8"; try_files /home.html =404; }
+    location = /article-copy { default_type "text/html; charset=utf-8"; try_files /article.html =404; }
   }
 }
 CONF
@@ -189,11 +205,15 @@ for ((i = 0; i < 500; i++)); do
   sleep 0.02
 done
 cmp -s "$www/home.html" <(curl -fsS "http://127.0.0.1:$ng_port/") || { log "nginx serves different home bytes"; exit 1; }
+cmp -s "$www/article.html" <(curl -fsS "http://127.0.0.1:$ng_port/article-copy") || { log "nginx serves different article bytes"; exit 1; }
 
 # ---- load --------------------------------------------------------------------------------
-names=("pbgdpl /healthz" "nginx /healthz-copy" "pbgdpl / (home)" "nginx / (home copy)")
+names=("pbgdpl /healthz" "nginx /healthz-copy" "pbgdpl / (home)" "nginx / (home copy)"
+       "pbgdpl $ARTICLE_PATH (article)" "nginx /article-copy")
 urls=("http://127.0.0.1:$pb_port/healthz" "http://127.0.0.1:$ng_port/healthz-copy"
-      "http://127.0.0.1:$pb_port/" "http://127.0.0.1:$ng_port/")
+      "http://127.0.0.1:$pb_port/" "http://127.0.0.1:$ng_port/"
+      "http://127.0.0.1:$pb_port$ARTICLE_PATH" "http://127.0.0.1:$ng_port/article-copy")
+targets=(0 1 2 3 4 5)
 
 to_ms() {  # wrk latency "812.00us" / "1.23ms" / "2.00s" -> ms
   awk -v v="$1" 'BEGIN {
@@ -204,7 +224,7 @@ to_ms() {  # wrk latency "812.00us" / "1.23ms" / "2.00s" -> ms
     else print "nan"}'
 }
 
-for t in 0 1 2 3; do
+for t in "${targets[@]}"; do
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${urls[$t]}" >/dev/null
 done
 # CPU time a server spends (ticks, all threads; nginx: master + workers). Under noise from
@@ -224,10 +244,10 @@ cpu_ticks() {
   done
   echo "$sum"
 }
-server_of=("$pbgdpl_pid" "$nginx_pid" "$pbgdpl_pid" "$nginx_pid")
+server_of=("$pbgdpl_pid" "$nginx_pid" "$pbgdpl_pid" "$nginx_pid" "$pbgdpl_pid" "$nginx_pid")
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 1; r <= ROUNDS; r++)); do
-  for t in 0 1 2 3; do
+  for t in "${targets[@]}"; do
     c0=$(cpu_ticks "${server_of[$t]}")
     out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${urls[$t]}")
     c1=$(cpu_ticks "${server_of[$t]}")
@@ -247,6 +267,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   # pbgdpl and nginx ran back to back: their ratio in one round shares that round's noise.
   paste "$work/rps.0" "$work/rps.1" | tail -1 | awk '{print $1 / $2}' >>"$work/ratio.0"
   paste "$work/rps.2" "$work/rps.3" | tail -1 | awk '{print $1 / $2}' >>"$work/ratio.2"
+  paste "$work/rps.4" "$work/rps.5" | tail -1 | awk '{print $1 / $2}' >>"$work/ratio.4"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 rss_after=$(rss "$pbgdpl_pid" VmRSS)
@@ -254,7 +275,7 @@ hwm_after=$(rss "$pbgdpl_pid" VmHWM)
 
 # ---- report ------------------------------------------------------------------------------
 declare -a RPS P50 P99 CPU ALL
-for t in 0 1 2 3; do
+for t in "${targets[@]}"; do
   RPS[$t]=$(median <"$work/rps.$t")
   P50[$t]=$(median <"$work/p50.$t")
   P99[$t]=$(median <"$work/p99.$t")
@@ -265,9 +286,9 @@ pct() { awk -v a="$1" 'BEGIN {printf "%.0f %%", 100 * a}'; }
 {
   echo "| target | req/s (median) | req/s per round | p50 ms | p99 ms | server CPU µs/req | req/s vs nginx | CPU/req: nginx ÷ pbgdpl |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-  for t in 0 1 2 3; do
+  for t in "${targets[@]}"; do
     case $t in
-      0 | 2)
+      0 | 2 | 4)
         vs=$(pct "$(median <"$work/ratio.$t")")
         eff=$(pct "$(awk -v a="${CPU[$((t + 1))]}" -v b="${CPU[$t]}" 'BEGIN {print a / b}')") ;;
       *) vs="—"; eff="—" ;;
@@ -285,10 +306,11 @@ pct() { awk -v a="$1" 'BEGIN {printf "%.0f %%", 100 * a}'; }
   echo "| RSS after the load | $((rss_after / 1024)) MiB (${rss_after} kB) |"
   echo "| peak RSS (VmHWM) after the load | $((hwm_after / 1024)) MiB (${hwm_after} kB) |"
   echo "| home page size | ${home_bytes} bytes |"
+  echo "| article page ($ARTICLE_PATH) size | ${article_bytes} bytes |"
   echo
   echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS interleaved rounds after a $WARMUP warm-up;" \
        "nginx worker_processes $NGINX_WORKERS, access_log off; pbgdpl serve --access-log false (other settings default)."
-  for t in 0 1 2 3; do
+  for t in "${targets[@]}"; do
     [[ -s "$work/errors.$t" ]] && echo "errors on ${names[$t]}: $(sort -u "$work/errors.$t" | tr '\n' ' ')"
   done
   echo "req/s vs nginx: median over rounds of pbgdpl ÷ nginx in the same round. CPU/req: user+system time of the" \

@@ -108,6 +108,21 @@ std::string jstr(const json& j, const char* k) {
 
 }  // namespace
 
+bool cross_site(const Request& req) {
+  auto site = req.header("sec-fetch-site");
+  if (!site.empty()) return site != "same-origin" && site != "none";
+  auto origin = req.header("origin");
+  if (origin.empty()) return false;  // not a browser's cross-site request: every current one sends Origin on POST
+  auto scheme = origin.find("://");
+  if (origin == "null" || scheme == std::string_view::npos) return true;
+  auto host = origin.substr(scheme + 3);
+  auto want = req.header("host");
+  return host.size() != want.size() ||
+         !std::equal(host.begin(), host.end(), want.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+         });
+}
+
 http::Before auth_middleware(Service& svc) {
   return [&svc](Request& req, const http::Route& route) -> std::optional<Response> {
     if (route.options.bare) return std::nullopt;
@@ -126,17 +141,16 @@ http::Before auth_middleware(Service& svc) {
         req.set_cookies.push_back(http::make_cookie("sid", "", req.secure, 0));
       }
     }
-    if (req.user.signed_in() && !req.user.via_token) {
-      req.csrf_token = svc.csrf_for(req.user.session_hash);
-    } else {
-      auto c = req.cookie("csrf");
-      bool valid = c && c->size() >= 16 && c->size() <= 64 &&
-                   std::all_of(c->begin(), c->end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_'; });
-      std::string value = valid ? *c : core::random_token(18);
-      if (!valid) req.set_cookies.push_back(http::make_cookie("csrf", value, req.secure));
-      req.csrf_token = svc.csrf_for("anon:" + value);
-    }
+    if (req.user.signed_in() && !req.user.via_token) req.csrf_token = svc.csrf_for(req.user.session_hash);
     if (is_safe_method(req.method) || req.user.via_token || route.options.csrf_exempt) return std::nullopt;
+    // Anonymous visitors carry no token: their pages are the same for everyone (and so
+    // cacheable). What a forged cross-site form could do in their name (register, sign in,
+    // rate, set display preferences) is refused by the browser's own word on where the
+    // request comes from (Fetch Metadata, then Origin) — see DESIGN.md, "CSRF".
+    if (!req.user.signed_in()) {
+      if (cross_site(req)) http::fail(ErrorCode::CsrfFailed);
+      return std::nullopt;
+    }
     std::string sent(req.header("x-csrf-token"));
     if (sent.empty() && req.header("content-type").find("application/x-www-form-urlencoded") != std::string_view::npos) {
       // A body that is not a valid form (bad escapes, invalid UTF-8) is the client's error

@@ -12,6 +12,7 @@
 #include "portal/sample.h"
 #include "core/assets.h"
 #include "core/log.h"
+#include "core/time.h"
 #include "storage/migrate.h"
 
 void pbgdpl_embed_pbgdpl_app_app();
@@ -138,12 +139,15 @@ void App::register_routes() {
 
   // The home page is the portal's (featured, latest, audiences, materials, new documents),
   // with the platform's sections listed under it.
-  router.get("/", [this](Request& req) { return portal::home_page(req, *portal, site, portal_extras()); });
+  router.get("/", [this](Request& req) { return portal::home_page(req, *portal, site, portal_extras()); },
+             {0, false, false, 5});
   router.get("/healthz", [this](Request&) {
-    auto st = db->ping();
-    if (!st) {
-      auto r = Response::text("unavailable\n", 503);
-      return r;
+    // A load balancer polls this every few seconds, a monitoring storm many times a second:
+    // the database is asked at most once a second, and a failure is never remembered.
+    int64_t now = core::mono_ns();
+    if (now >= healthy_until_ns.load(std::memory_order_relaxed)) {
+      if (!db->ping()) return Response::text("unavailable\n", 503);
+      healthy_until_ns.store(now + 1'000'000'000, std::memory_order_relaxed);
     }
     auto r = Response::text("ok");
     r.set_header("cache-control", "no-store");
@@ -246,6 +250,17 @@ std::unique_ptr<http::Server> App::make_server() {
   so.access_log = config.access_log;
   auto server = std::make_unique<http::Server>(so, router);
   server->use(accounts::auth_middleware(*accounts));
+  // Public pages (routes with anon_cache_s) are cached for anonymous visitors: no session,
+  // no API token, no flash message; display preferences (the `ui` cookie) are part of the key.
+  server->cache_key([](const Request& req) -> std::optional<std::string> {
+    if (!req.header("authorization").empty() || req.cookie("sid") || req.cookie("flash")) return std::nullopt;
+    std::string key;
+    if (auto ui = req.cookie("ui")) key = std::string(ui->find("lg") != std::string::npos ? "L" : "-") +
+                                          (ui->find("hc") != std::string::npos ? "H" : "-");
+    else key = "--";
+    key += req.target;
+    return key;
+  });
   server->on_error([this](const Request& req, const Error& e) { return site.error_page(req, e); });
   auto* srv = server.get();
   router.get("/metrics", [srv](Request&) {

@@ -1,6 +1,7 @@
 #pragma once
 // The application context: configuration, database, job queue, web shell and module
 // services, built once by main and passed explicitly (no globals), so tests build their own.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@ class App {
   std::unique_ptr<portal::Service> portal;
   std::unique_ptr<contest::Service> contest;
   http::Router router;
+  std::atomic<int64_t> healthy_until_ns{0};  ///< /healthz: database last seen well until then
   std::shared_ptr<accounts::MailSender> mail;
 
   /// Builds a server with every route and middleware (not yet bound).

@@ -26,9 +26,16 @@ const std::string& method_label(const std::string& m) {
 }  // namespace
 
 void Metrics::observe(const std::string& route, const std::string& method, int status, double seconds) {
+  const std::string& m = method_label(method);
   std::lock_guard lock(mu_);
-  ++counts_[{route, method_label(method), status}];
-  auto& h = hists_[route];
+  // Look up by views; strings are copied only for a new series.
+  auto key = std::make_tuple(std::string_view(route), std::string_view(m), status);
+  auto c = counts_.find(key);
+  if (c == counts_.end()) c = counts_.emplace(std::make_tuple(route, m, status), 0).first;
+  ++c->second;
+  auto hi = hists_.find(std::string_view(route));
+  if (hi == hists_.end()) hi = hists_.emplace(route, Hist{}).first;
+  auto& h = hi->second;
   for (size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++h.buckets[i];
   ++h.count;

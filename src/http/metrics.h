@@ -27,8 +27,8 @@ class Metrics {
     double sum = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, uint64_t> counts_;
-  std::map<std::string, Hist> hists_;
+  std::map<std::tuple<std::string, std::string, int>, uint64_t, std::less<>> counts_;
+  std::map<std::string, Hist, std::less<>> hists_;
   std::vector<std::function<void(std::string&)>> collectors_;
 };
 

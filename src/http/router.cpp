@@ -1,6 +1,7 @@
 #include "http/router.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 namespace pbgdpl::http {
@@ -43,42 +44,62 @@ void Router::add(std::string method, std::string pattern, Handler h, RouteOption
 }
 
 Match Router::match(std::string_view method, std::string_view path) const {
+  // Runs for every request: no allocation per candidate route. Captures are views into
+  // `path` (or the rest of it) and become the params map only for the route that matches.
   Match m;
-  auto parts = split(path);
+  std::array<std::string_view, 32> parts_buf;
+  size_t nparts = 0;
+  std::string_view rest_all = path;
+  if (!rest_all.empty() && rest_all.front() == '/') rest_all.remove_prefix(1);
+  {
+    std::string_view p = rest_all;
+    while (true) {
+      auto slash = p.find('/');
+      // Deeper than any fixed route: the last slot keeps the whole remainder, which only a
+      // {rest*} route can match (its value is cut from the original path anyway).
+      if (nparts == parts_buf.size() - 1) slash = std::string_view::npos;
+      parts_buf[nparts++] = p.substr(0, slash);
+      if (slash == std::string_view::npos) break;
+      p.remove_prefix(slash + 1);
+    }
+  }
   std::string_view want = method == "HEAD" ? "GET" : method;
+  struct Capture {
+    const std::string* name;
+    std::string_view value;
+  };
+  std::array<Capture, 8> caps;
   for (const auto& r : routes_) {
-    std::map<std::string, std::string, std::less<>> params;
-    bool ok = true;
+    size_t ncaps = 0;
+    bool ok = true, rest = false;
     size_t i = 0;
     for (; i < r.segs.size() && ok; ++i) {
       const auto& s = r.segs[i];
       if (s.kind == Route::Seg::Rest) {
-        if (i >= parts.size()) { ok = false; break; }
-        std::string rest;
-        for (size_t j = i; j < parts.size(); ++j) {
-          if (j > i) rest += '/';
-          rest.append(parts[j]);
-        }
-        if (rest.empty()) { ok = false; break; }
-        params[s.text] = rest;
-        i = parts.size();
+        if (i >= nparts) { ok = false; break; }
+        // The rest of the path from segment i on, as one view into the original path.
+        std::string_view first = parts_buf[i];
+        size_t from = static_cast<size_t>(first.data() - rest_all.data());
+        std::string_view tail = rest_all.substr(from);
+        if (tail.empty()) { ok = false; break; }
+        if (ncaps < caps.size()) caps[ncaps++] = {&s.text, tail};
+        rest = true;
         break;
       }
-      if (i >= parts.size()) { ok = false; break; }
+      if (i >= nparts) { ok = false; break; }
       switch (s.kind) {
-        case Route::Seg::Literal: ok = parts[i] == s.text; break;
-        case Route::Seg::Param: ok = !parts[i].empty(); if (ok) params[s.text] = std::string(parts[i]); break;
-        case Route::Seg::IntParam: ok = is_int(parts[i]); if (ok) params[s.text] = std::string(parts[i]); break;
+        case Route::Seg::Literal: ok = parts_buf[i] == s.text; break;
+        case Route::Seg::Param: ok = !parts_buf[i].empty(); break;
+        case Route::Seg::IntParam: ok = is_int(parts_buf[i]); break;
         default: break;
       }
+      if (ok && s.kind != Route::Seg::Literal && ncaps < caps.size()) caps[ncaps++] = {&s.text, parts_buf[i]};
     }
     if (!ok) continue;
-    if (r.segs.empty() || r.segs.back().kind != Route::Seg::Rest) {
-      if (i != parts.size()) continue;
-    }
+    if (!rest && i != nparts) continue;
     if (r.method == want) {
       m.route = &r;
-      m.params = std::move(params);
+      for (size_t c = 0; c < ncaps; ++c) m.params.emplace(*caps[c].name, std::string(caps[c].value));
       return m;
     }
     if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) m.allowed.push_back(r.method);

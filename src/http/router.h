@@ -19,6 +19,10 @@ struct RouteOptions {
   size_t max_body = 0;      ///< 0 = server default
   bool csrf_exempt = false; ///< e.g. JSON endpoints used only with API tokens
   bool bare = false;        ///< no session or CSRF work at all (health, metrics, static files)
+  /// Anonymous GETs of this route may be answered from the server's page cache for up to
+  /// this many seconds (0 = never). Only for pages that are the same for every anonymous
+  /// visitor; see Server::cache_key.
+  int anon_cache_s = 0;
 };
 
 struct Route {

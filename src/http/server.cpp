@@ -10,7 +10,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -40,7 +40,7 @@ namespace {
 struct ConnState {
   explicit ConnState(tcp::socket&& s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
-  bool busy = false;  // touched only on the connection's strand
+  bool busy = false;  // touched only on the connection's thread
 };
 
 bool compressible(std::string_view ct) {
@@ -52,10 +52,25 @@ bool compressible(std::string_view ct) {
 
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
+bool accepts_gzip(const Request& req) { return req.header("accept-encoding").find("gzip") != std::string_view::npos; }
+
 std::string lower(std::string_view s) {
   std::string o(s);
   for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return o;
+}
+
+/// A request id unique in the logs: a random prefix per thread and a counter (one
+/// getrandom per thread instead of one per request).
+std::string next_request_id() {
+  thread_local std::string prefix = core::random_hex(4);
+  thread_local uint32_t counter = 0;
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id = prefix;
+  id.resize(prefix.size() + 8);
+  uint32_t c = ++counter;
+  for (int i = 7; i >= 0; --i, c >>= 4) id[prefix.size() + static_cast<size_t>(i)] = hex[c & 15];
+  return id;
 }
 
 bool valid_request_id(std::string_view s) {
@@ -143,7 +158,8 @@ Error read_error(const beast::error_code& ec, bool body) {
 
 /// After the header: fills req from it (method, headers, proxy facts, target) and sets the
 /// body limit of the route on the parser. An error is answered without reading the body.
-std::optional<Error> begin_request(Parser& parser, const ServerOptions& opt, const Router& router, Request& req) {
+std::optional<Error> begin_request(Parser& parser, const ServerOptions& opt, const Router& router, Request& req,
+                                   Match& m) {
   auto& head = parser.get();
   req.method = std::string(sv(head.method_string()));
   for (const auto& f : head) req.headers.emplace_back(lower(sv(f.name_string())), std::string(sv(f.value())));
@@ -161,7 +177,7 @@ std::optional<Error> begin_request(Parser& parser, const ServerOptions& opt, con
     return st.take_error();
   }
   size_t limit = opt.max_body;
-  auto m = router.match(req.method, req.path);
+  m = router.match(req.method, req.path);
   if (m.route && m.route->options.max_body) limit = m.route->options.max_body;
   auto cl = parser.content_length();
   if (cl && *cl > limit) return Error::of(ErrorCode::PayloadTooLarge);
@@ -177,7 +193,7 @@ Response Server::handle_bytes(std::string_view raw) {
   init_parser(parser, opt_);
   Request req;
   req.remote_ip = "127.0.0.1";
-  req.request_id = core::random_hex(8);
+  req.request_id = next_request_id();
   beast::error_code ec;
   // Feeds raw to the parser until the header (or the whole message) is done; running out of
   // bytes first is a partial message, as when a client closes mid-request.
@@ -197,11 +213,12 @@ Response Server::handle_bytes(std::string_view raw) {
     }
   };
   std::optional<Error> err;
+  Match m;
   feed(false);
   if (ec) {
     err = read_error(ec, false);
   } else {
-    err = begin_request(parser, opt_, router_, req);
+    err = begin_request(parser, opt_, router_, req, m);
     if (!err && !parser.is_done()) {
       feed(true);
       if (ec) err = read_error(ec, true);
@@ -214,11 +231,14 @@ Response Server::handle_bytes(std::string_view raw) {
     return res;
   }
   req.body = std::move(parser.get().body());
-  return handle(req);
+  return handle(req, std::move(m));
 }
 
 struct Server::Impl {
-  asio::io_context ioc;
+  asio::io_context ioc{1};  // the acceptor's; also serves connections, as one of the threads
+  std::vector<std::unique_ptr<asio::io_context>> more;  // one per further thread
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  size_t next_ctx = 0;
   tcp::acceptor acceptor{ioc};
   asio::steady_timer grace{ioc};
   std::atomic<bool> stopping{false};
@@ -236,6 +256,7 @@ Server::~Server() = default;
 void Server::use(Before b) { before_.push_back(std::move(b)); }
 void Server::after(After a) { after_.push_back(std::move(a)); }
 void Server::on_error(ErrorPage e) { error_page_ = std::move(e); }
+void Server::cache_key(CacheKey k) { cache_key_ = std::move(k); }
 uint16_t Server::port() const { return impl_->port; }
 
 core::Status Server::bind() {
@@ -256,21 +277,28 @@ core::Status Server::bind() {
 }
 
 Response Server::error(const Request& req, const core::Error& e) {
-  if (req.wants_json() || !error_page_) {
-    if (req.wants_json()) return Response::json_error(e);
-    auto r = Response::text(e.message + "\n", core::error_status(e.code));
-    return r;
+  if (req.wants_json()) return Response::json_error(e);
+  if (error_page_) {
+    // The error page is rendered from inside exception handlers and for protocol errors:
+    // if it fails too, the client still gets the message, as plain text.
+    try {
+      auto r = error_page_(req, e);
+      r.status = core::error_status(e.code);
+      return r;
+    } catch (const std::exception& x) {
+      core::log_error("error page failed rid={} what=\"{}\"", req.request_id, x.what());
+    }
   }
-  auto r = error_page_(req, e);
-  r.status = core::error_status(e.code);
-  return r;
+  return Response::text(e.message + "\n", core::error_status(e.code));
 }
 
-Response Server::handle(Request& req) {
+Response Server::handle(Request& req) { return handle(req, router_.match(req.method, req.path)); }
+
+Response Server::handle(Request& req, Match m) {
   int64_t t0 = core::mono_ns();
   Response res;
+  std::optional<std::string> cache_key;
   try {
-    auto m = router_.match(req.method, req.path);
     if (!m.route) {
       req.route = "(unmatched)";
       if (!m.allowed.empty()) {
@@ -287,12 +315,24 @@ Response Server::handle(Request& req) {
     } else {
       req.route = m.route->pattern;
       req.params = std::move(m.params);
-      std::optional<Response> early;
-      for (const auto& b : before_) {
-        early = b(req, *m.route);
-        if (early) break;
+      const int ttl = m.route->options.anon_cache_s;
+      if (ttl > 0 && cache_key_ && (req.method == "GET" || req.method == "HEAD")) cache_key = cache_key_(req);
+      std::optional<Response> cached;
+      if (cache_key) cached = cache_.get(*cache_key, accepts_gzip(req), core::mono_ns());
+      if (cached) {
+        res = std::move(*cached);
+      } else {
+        std::optional<Response> early;
+        for (const auto& b : before_) {
+          early = b(req, *m.route);
+          if (early) break;
+        }
+        res = early ? std::move(*early) : m.route->handler(req);
+        // Only what every anonymous visitor would get: a plain 200 that sets no cookie.
+        if (cache_key && res.status == 200 && !req.user.signed_in() && req.set_cookies.empty() &&
+            res.header("set-cookie").empty())
+          cache_.put(*cache_key, res, ttl, core::mono_ns());
       }
-      res = early ? std::move(*early) : m.route->handler(req);
     }
   } catch (const HttpError& e) {
     res = error(req, e.error);
@@ -301,6 +341,8 @@ Response Server::handle(Request& req) {
     res = error(req, Error::of(ErrorCode::Internal));
   }
   for (const auto& a : after_) a(req, res);
+  // A write answered successfully may change any public page: start afresh.
+  if (req.method != "GET" && req.method != "HEAD" && res.status < 400) cache_.clear();
   finish(req, res, t0);
   return res;
 }
@@ -321,7 +363,7 @@ void Server::finish(const Request& req, Response& res, int64_t started_ns) {
   if (res.header("cache-control").empty())
     res.set_header("cache-control", req.user.signed_in() ? "private, no-store" : "no-cache");
   if (!res.body.empty() && compressible(res.content_type) && res.body.size() >= 1024 &&
-      res.header("content-encoding").empty() && req.header("accept-encoding").find("gzip") != std::string_view::npos) {
+      res.header("content-encoding").empty() && accepts_gzip(req)) {
     auto z = gzip(res.body);
     if (!z.empty() && z.size() < res.body.size()) {
       res.body = std::move(z);
@@ -389,6 +431,11 @@ asio::awaitable<void> linger_close(ConnState& cs, int max_wait_s, size_t max_byt
 void Server::run() {
   auto* impl = impl_.get();
   Server* self = this;
+  int n = opt_.threads > 0 ? opt_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 1; i < n; ++i) {
+    impl->more.push_back(std::make_unique<asio::io_context>(1));
+    impl->guards.push_back(asio::make_work_guard(*impl->more.back()));
+  }
 
   auto session = [self, impl](std::shared_ptr<ConnState> cs, std::string ip) -> asio::awaitable<void> {
     const auto& opt = self->opt_;
@@ -408,7 +455,7 @@ void Server::run() {
       int64_t t0 = core::mono_ns();
       Request req;
       req.remote_ip = ip;
-      req.request_id = core::random_hex(8);
+      req.request_id = next_request_id();
       if (ec) {
         if (client_gone(ec)) break;
         if (ec == beast::error::timeout && buf.size() == 0) break;  // idle keep-alive connection
@@ -424,7 +471,8 @@ void Server::run() {
       bool keep = head.keep_alive() && !impl->stopping;
       Error perr;
       bool bad = false;
-      if (auto e = begin_request(parser, opt, self->router_, req)) {
+      Match match;
+      if (auto e = begin_request(parser, opt, self->router_, req, match)) {
         perr = std::move(*e);
         bad = true;
       }
@@ -451,7 +499,7 @@ void Server::run() {
         self->finish(req, res, t0);
       } else {
         req.body = std::move(parser.get().body());
-        res = self->handle(req);
+        res = self->handle(req, std::move(match));
       }
       keep = keep && !impl->stopping;  // stop() arrived while handling: say "close"
       cs->stream.expires_after(std::chrono::seconds(opt.read_timeout_s));
@@ -470,8 +518,11 @@ void Server::run() {
   auto accept_loop = [self, impl, session]() -> asio::awaitable<void> {
     for (;;) {
       beast::error_code ec;
-      auto sock = co_await impl->acceptor.async_accept(asio::make_strand(impl->ioc),
-                                                       asio::redirect_error(asio::use_awaitable, ec));
+      // Connections are dealt out to the threads' io_contexts in turn; one stays on its
+      // thread for life, so it needs no strand.
+      size_t k = impl->next_ctx++ % (impl->more.size() + 1);
+      asio::io_context& target = k == 0 ? impl->ioc : *impl->more[k - 1];
+      auto sock = co_await impl->acceptor.async_accept(target, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (impl->stopping || ec == asio::error::operation_aborted) co_return;
         continue;  // EMFILE and friends: keep serving
@@ -510,9 +561,8 @@ void Server::run() {
     self->stop();
   });
 
-  int n = opt_.threads > 0 ? opt_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back([impl] { impl->ioc.run(); });
+  for (auto& c : impl->more) threads.emplace_back([ctx = c.get()] { ctx->run(); });
   impl->ioc.run();
   for (auto& t : threads) t.join();
 }
@@ -535,12 +585,15 @@ void Server::stop() {
         if (!s->busy) s->stream.cancel();
       });
     }
+    // The other threads' contexts end when their last connection does.
+    for (auto& g : impl->guards) g.reset();
     if (impl->active == 0) return;
     impl->grace.expires_after(std::chrono::seconds(opt_.shutdown_grace_s));
     impl->grace.async_wait([impl](const beast::error_code& e) {
       if (!e) {
         core::log_warn("shutdown grace period over: closing remaining connections");
         impl->ioc.stop();
+        for (auto& c : impl->more) c->stop();
       }
     });
   });

@@ -3,6 +3,8 @@
 // coroutine per connection, keep-alive, header/body limits (body per route), read and idle
 // timeouts against slow clients, graceful drain on stop().
 //
+// Threads: one io_context per thread (no strands, no hand-offs between threads); the
+// acceptor deals connections out to them in turn, and a connection stays on its thread.
 // Handlers are synchronous and short (SQLite answers in microseconds; PostgreSQL in a
 // round trip); long work goes to the job queue. The pipeline for one request:
 //   parse → request id → route → before-middleware → handler → after-middleware →
@@ -15,6 +17,7 @@
 
 #include "core/result.h"
 #include "http/metrics.h"
+#include "http/page_cache.h"
 #include "http/router.h"
 
 namespace pbgdpl::http {
@@ -35,6 +38,9 @@ struct ServerOptions {
 using Before = std::function<std::optional<Response>(Request&, const Route&)>;
 using After = std::function<void(const Request&, Response&)>;
 using ErrorPage = std::function<Response(const Request&, const core::Error&)>;
+/// The page-cache key of a request, or nullopt when its answer may differ per visitor
+/// (signed in, a flash message, ...). Called only for GET/HEAD of routes with anon_cache_s.
+using CacheKey = std::function<std::optional<std::string>(const Request&)>;
 
 class Server {
  public:
@@ -46,7 +52,10 @@ class Server {
   void use(Before b);
   void after(After a);
   void on_error(ErrorPage e);
+  /// Enables the anonymous page cache (see PageCache) with this key function.
+  void cache_key(CacheKey k);
   Metrics& metrics() { return metrics_; }
+  PageCache& page_cache() { return cache_; }
 
   /// Binds and listens (port 0 picks a free port).
   core::Status bind();
@@ -58,6 +67,9 @@ class Server {
   void stop();
   /// Runs the whole pipeline for one request (no socket). Used by the server, tests, fuzzers.
   Response handle(Request& req);
+  /// The same, with the route already matched (the connection matches once, for the body
+  /// limit, and passes the match on).
+  Response handle(Request& req, Match m);
   /// Parses one request from raw bytes (as a client sent them) and answers it with the same
   /// steps as a connection: header and body limits, target checks, the route's body limit,
   /// then handle(). Protocol errors get the connection's error responses (an incomplete
@@ -76,7 +88,9 @@ class Server {
   std::vector<Before> before_;
   std::vector<After> after_;
   ErrorPage error_page_;
+  CacheKey cache_key_;
   Metrics metrics_;
+  PageCache cache_;
   std::unique_ptr<Impl> impl_;
 };
 

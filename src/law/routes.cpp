@@ -269,6 +269,10 @@ std::string linkify(const std::string& text, const std::string& slug, Service& s
   return res;
 }
 
+// Public reading pages are the same for every anonymous visitor: the server's page cache
+// may answer them for a few seconds (a publish or edit on this node clears it at once).
+constexpr http::RouteOptions kPublicPage{0, false, false, 5};
+
 void register_routes(http::Router& r, Service& svc, const web::Site& site) {
   // ---- public library ------------------------------------------------------------------
   r.get("/van-ban", [&](Request& req) {
@@ -284,7 +288,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
                  {"list_heading", type.empty() ? "Văn bản mới cập nhật" : std::string(label_of(doc_types(), type))}};
     if (docs.size() == 20) data["next_cursor"] = docs.back().id;
     return site.page(req, "Tủ sách pháp luật điện tử", "law_home", data);
-  });
+  }, kPublicPage);
 
   r.get("/van-ban/tim-kiem", [&](Request& req) {
     auto sr = request_of(req);
@@ -374,7 +378,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
       }
     }
     return site.page(req, sr.q.empty() ? "Tìm kiếm văn bản" : "Tìm: " + sr.q, "law_search", data);
-  });
+  }, kPublicPage);
 
   auto render_document = [&](Request& req, const View& v) {
     const std::string base = "/van-ban/" + v.doc.slug;
@@ -436,7 +440,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     auto v = http::unwrap(svc.view(req.param("slug"), req.query.get("ngay"), editor));
     if (!v) http::fail(Error::of(ErrorCode::NotFound, "Không tìm thấy văn bản này trong thư viện."));
     return render_document(req, *v);
-  });
+  }, kPublicPage);
 
   auto provision_page = [&](Request& req, const std::string& anchor) {
     // Editors preview unpublished documents (as on the document page), links included.
@@ -474,13 +478,13 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
                  {"description", heading + " – " + v->doc.title}};
     return site.page(req, heading + " – " + v->doc.title, "law_provision", data);
   };
-  r.get("/van-ban/{slug}/{dieu}", [&, provision_page](Request& req) { return provision_page(req, req.param("dieu")); });
+  r.get("/van-ban/{slug}/{dieu}", [&, provision_page](Request& req) { return provision_page(req, req.param("dieu")); }, kPublicPage);
   r.get("/van-ban/{slug}/{dieu}/{khoan}", [&, provision_page](Request& req) {
     return provision_page(req, req.param("dieu") + "-" + req.param("khoan"));
-  });
+  }, kPublicPage);
   r.get("/van-ban/{slug}/{dieu}/{khoan}/{diem}", [&, provision_page](Request& req) {
     return provision_page(req, req.param("dieu") + "-" + req.param("khoan") + "-" + req.param("diem"));
-  });
+  }, kPublicPage);
 
   // ---- editor ------------------------------------------------------------------------------
   auto admin_list = [&](Request& req, json extra, int status) {
@@ -606,7 +610,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     if (res.hits.empty() && sr.offset == 0)
       if (auto folded = did_you_mean(sr)) out["did_you_mean"] = {{"q", *folded}, {"hieu_luc", "tat-ca"}};
     return Response::json(out);
-  });
+  }, kPublicPage);
   r.get("/api/v1/law/suggest", [&](Request& req) {
     json out = json::array();
     for (const auto& d : http::unwrap(svc.suggest(req.query.get("q"), 8)))

@@ -38,7 +38,8 @@ bool valid_date(const std::string& d) {
 json meta_json(const Document& d) {
   return {{"doc_type", d.doc_type}, {"number", d.number},       {"title", d.title},   {"issuer", d.issuer},
           {"issued_on", d.issued_on}, {"effective_on", d.effective_on}, {"expires_on", d.expires_on},
-          {"status", d.status},     {"published", d.published}, {"field", d.field},   {"scope", d.scope}};
+          {"status", d.status},     {"published", d.published}, {"field", d.field},   {"scope", d.scope},
+          {"signer", d.signer},     {"language", d.language}};
 }
 
 std::string content_json(const ParsedDocument& p) {
@@ -121,6 +122,7 @@ Result<ImportResult> Service::import(const accounts::Actor& a, const ImportInput
       if (!cur) return cur.take_error();
       Document next = d;
       static_cast<DocumentMeta&>(next) = in.meta;
+      next.published = d.published;  // publishing is the approver's decision, not the source file's
       bool same_meta = meta_json(next) == meta_json(d);
       bool same_text = cur->has_value() && (*cur)->tree == content && (*cur)->valid_from == in.valid_from;
       res.id = d.id;

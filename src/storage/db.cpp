@@ -93,6 +93,12 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
   std::string path = url;
   if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
   if (path.empty()) return Error::of(ErrorCode::Validation, "Đường dẫn cơ sở dữ liệu SQLite trống.");
+  // The writer and the readers are separate connections; each would get its own empty
+  // in-memory database and read() would never see a committed write.
+  if (path == ":memory:" || path.rfind("file::memory:", 0) == 0)
+    return Error::of(ErrorCode::Validation,
+                     "Không dùng được SQLite :memory: (mỗi kết nối là một cơ sở dữ liệu riêng); "
+                     "hãy dùng một tệp, ví dụ trong thư mục tạm.");
   return open_sqlite(path, pool);
 }
 

@@ -42,6 +42,7 @@ class JobQueue {
   JobQueue(const JobQueue&) = delete;
   JobQueue& operator=(const JobQueue&) = delete;
 
+  /// Registers the handler of a kind. Call before start(): workers read the table unlocked.
   void handle(const std::string& kind, Handler h);
   /// Claims and runs at most one ready job. Returns true when one ran (ok or not).
   Result<bool> run_one();

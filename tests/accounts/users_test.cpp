@@ -63,6 +63,17 @@ TEST(Normalize, PasswordRules) {
 
 class Users : public AccountsTest {};
 
+TEST(TimingEqualizer, CostsWhatARealPasswordHashCosts) {
+  // A login naming no account is verified against this string so that it takes as long as
+  // a wrong password. It must carry today's Argon2id parameters: if they change, this fails
+  // until the constant is regenerated.
+  EXPECT_FALSE(core::password_needs_rehash(kTimingEqualizerHash));
+  EXPECT_TRUE(core::password_verify(kTimingEqualizerHash, "pbgdpl-timing-equalizer"));
+  std::string real = core::password_hash("x"), eq = kTimingEqualizerHash;
+  EXPECT_EQ(real.substr(0, real.rfind('$', real.rfind('$') - 1)), eq.substr(0, eq.rfind('$', eq.rfind('$') - 1)))
+      << "same algorithm, version, memory, time and parallelism";
+}
+
 TEST_P(Users, CreateNormalizesLoginsAndIsAudited) {
   org("AH", "tinh");
   auto before = count("audit_log");

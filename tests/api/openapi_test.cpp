@@ -402,7 +402,11 @@ TEST_P(LiveApi, ResponsesMatchTheDocument) {
          {{"Authorization", "Bearer " + admin_token->second}, {"Content-Type", "application/x-www-form-urlencoded"}}},
         415);
   check(b, {"POST", orgs, orgs, R"({"code":"x3","name":"Sở X","type":"so_nganh","parent_code":"tinh-mau"})", C}, 403);
-  check(b, {"POST", orgs, orgs, R"({"code":"x4","name":"Sở X","type":"tinh"})", json_only}, 403);  // no CSRF token
+  // Anonymous, no credentials: asked to sign in (anonymous requests carry no CSRF token).
+  check(b, {"POST", orgs, orgs, R"({"code":"x4","name":"Sở X","type":"tinh"})", json_only}, 401);
+  // ... and refused outright when a browser says it comes from another site.
+  check(b, {"POST", orgs, orgs, R"({"code":"x4","name":"Sở X","type":"tinh"})",
+            {{"Content-Type", "application/json"}, {"Sec-Fetch-Site", "cross-site"}}}, 403);
 
   // orgs listing: public, paginated
   auto p1 = check(b, {"GET", orgs, orgs + "?limit=2", "", none}, 200);
@@ -450,7 +454,7 @@ TEST_P(LiveApi, ResponsesMatchTheDocument) {
   auto t = check(b, {"POST", tokens, tokens, R"({"name":"Đồng bộ"})", C}, 201);
   EXPECT_EQ(json::parse(t.body)["token"].get<std::string>().rfind("pbg_", 0), 0u);
   check(b, {"POST", tokens, tokens, R"({"name":""})", C}, 422);
-  check(b, {"POST", tokens, tokens, R"({"name":"x"})", none}, 403);  // CSRF is checked before sign-in
+  check(b, {"POST", tokens, tokens, R"({"name":"x"})", none}, 401);
 
   // the session cookie: unsafe requests need X-CSRF-Token
   ASSERT_TRUE(b.login("admin@example.vn", pw));

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <thread>
 
 #include "core/utf8.h"
 
@@ -258,6 +259,15 @@ TEST_F(Pipeline, ErrorPageHookRendersHtmlWithTheRightStatus) {
   EXPECT_EQ(get("/api/v1/khong-co").content_type, "application/json");
 }
 
+TEST_F(Pipeline, FailingErrorPageFallsBackToText) {
+  server->on_error([](const Request&, const Error&) -> Response { throw std::runtime_error("template missing"); });
+  auto res = get("/khong-co", {{"accept", "text/html"}});
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(res.content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(res.body, "Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.\n");
+  EXPECT_EQ(get("/hong").status, 500);
+}
+
 TEST_F(Pipeline, HandlerExceptionIs500WithoutLeakingDetails) {
   auto res = get("/hong");
   EXPECT_EQ(res.status, 500);
@@ -410,8 +420,6 @@ TEST_F(Pipeline, InjectionStringsNeverCause500) {
   }
 }
 
-}  // namespace
-}  // namespace pbgdpl::http
 
 namespace pbgdpl::http {
 namespace {
@@ -493,6 +501,100 @@ TEST_F(RawRequests, ProtocolErrorsCarryTheSecurityHeaders) {
   EXPECT_FALSE(r.header("x-request-id").empty());
   EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
   EXPECT_NE(r.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+}
+
+// ---- anonymous page cache ------------------------------------------------------------------
+
+class PageCacheTest : public ::testing::Test {
+ protected:
+  PageCacheTest() {
+    router.get("/trang", [this](Request& r) {
+      ++renders;
+      return Response::html("<p>Lần dựng " + std::to_string(renders) + " " + r.query.get("p") + "</p>" +
+                            vietnamese_text(2000));
+    }, {0, false, false, 1});
+    router.get("/khong-luu", [this](Request&) {
+      ++renders;
+      return Response::html("<p>riêng</p>");
+    });
+    router.get("/co-cookie", [this](Request&) {
+      ++renders;
+      auto r = Response::html("<p>cookie</p>");
+      r.add_cookie("a=1");
+      return r;
+    }, {0, false, false, 60});
+    router.get("/loi", [this](Request&) -> Response {
+      ++renders;
+      fail(ErrorCode::NotFound);
+    }, {0, false, false, 60});
+    router.post("/sua", [](Request&) { return Response::redirect("/trang"); });
+    router.post("/sua-hong", [](Request&) -> Response { fail(ErrorCode::Validation); });
+    ServerOptions o;
+    o.access_log = false;
+    server = std::make_unique<Server>(o, router);
+    // As the app does: a "sid" cookie means a signed-in visitor, who is never served a copy.
+    server->cache_key([](const Request& r) -> std::optional<std::string> {
+      if (r.cookie("sid")) return std::nullopt;
+      return r.target;
+    });
+  }
+  Response call(std::string target, Headers headers = {}, std::string method = "GET") {
+    Request r;
+    r.method = std::move(method);
+    r.request_id = "rid-" + std::to_string(++n);
+    r.headers = std::move(headers);
+    EXPECT_TRUE(parse_target(target, r).ok()) << target;
+    return server->handle(r);
+  }
+  Router router;
+  std::unique_ptr<Server> server;
+  int renders = 0, n = 0;
+};
+
+TEST_F(PageCacheTest, AnonymousVisitorsShareOneRenderingUntilItExpires) {
+  auto a = call("/trang?p=1");
+  auto b = call("/trang?p=1");
+  EXPECT_EQ(renders, 1);
+  EXPECT_EQ(a.body, b.body);
+  EXPECT_NE(a.header("x-request-id"), b.header("x-request-id")) << "each answer still has its own id";
+  EXPECT_EQ(b.header("content-security-policy"), a.header("content-security-policy"));
+  EXPECT_EQ(call("/trang?p=2").body.find("Lần dựng 2 2"), 3u) << "the query is part of the key";
+  // A signed-in visitor gets a fresh page, and does not replace the shared copy.
+  EXPECT_NE(call("/trang?p=1", {{"cookie", "sid=abc"}}).body.find("Lần dựng 3 1"), std::string::npos);
+  EXPECT_NE(call("/trang?p=1").body.find("Lần dựng 1 1"), std::string::npos);
+  // gzip from the cache is the same page.
+  auto z = call("/trang?p=1", {{"accept-encoding", "gzip, br"}});
+  EXPECT_EQ(z.header("content-encoding"), "gzip");
+  EXPECT_EQ(inflate_gzip(z.body), a.body);
+  EXPECT_EQ(renders, 3);
+  // After the route's 1 s the page is rendered again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_NE(call("/trang?p=1").body.find("Lần dựng 4 1"), std::string::npos);
+}
+
+TEST_F(PageCacheTest, ASuccessfulWriteShowsAtOnceAFailedOneDoesNot) {
+  call("/trang");
+  call("/trang");
+  EXPECT_EQ(renders, 1);
+  EXPECT_EQ(call("/sua-hong", {}, "POST").status, 422);
+  call("/trang");
+  EXPECT_EQ(renders, 1) << "a refused write changed nothing";
+  EXPECT_EQ(call("/sua", {}, "POST").status, 303);
+  EXPECT_NE(call("/trang").body.find("Lần dựng 2"), std::string::npos);
+}
+
+TEST_F(PageCacheTest, OnlyPlainSharedAnswersAreKept) {
+  for (int i = 0; i < 2; ++i) call("/khong-luu");
+  EXPECT_EQ(renders, 2) << "a route without anon_cache_s";
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(call("/co-cookie").header("set-cookie"), "a=1");
+  EXPECT_EQ(renders, 4) << "an answer that sets a cookie";
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(call("/loi").status, 404);
+  EXPECT_EQ(renders, 6) << "an error page";
+  auto head = call("/trang", {}, "HEAD");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(renders, 7);
+  call("/trang");
+  EXPECT_EQ(renders, 7) << "HEAD and GET share the page";
 }
 
 }  // namespace

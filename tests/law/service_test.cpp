@@ -104,6 +104,15 @@ TEST_P(LawService, ImportIsIdempotentAndKeepsTheAddress) {
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits[0], std::to_string(first.id) + "#2");
 
+  // A corrected signer alone is a change too (the reading page shows it).
+  auto in_signer = td::input_of(td::kLawV2, "test:thu-vien");
+  EXPECT_EQ(in_signer.meta.signer, "Nguyễn Văn Thử");
+  in_signer.meta.signer = "Trần Thị Ký";
+  auto signer = law().import(actor_, in_signer);
+  ASSERT_TRUE(signer.ok());
+  EXPECT_EQ(signer->outcome, ImportOutcome::Updated);
+  EXPECT_EQ(view(first.slug).doc.signer, "Trần Thị Ký");
+
   // Another document with the same title gets its own address.
   auto in = td::input_of(td::kLawV1, "test:ban-sao");
   in.meta.number = "";
@@ -250,6 +259,18 @@ TEST_P(LawService, UnpublishedDocumentsAreHiddenFromReadersAndSearch) {
   EXPECT_TRUE(list->empty());
   EXPECT_TRUE(found("mượn sách miễn phí").empty());
   EXPECT_TRUE(found("mượn sách miễn phí", true).empty()) << "not under 'all statuses' either";
+
+  // The nightly re-import of the same file does not bring a withdrawn document back.
+  auto again = import(td::kLawV1, "test:thu-vien");
+  EXPECT_EQ(again.outcome, ImportOutcome::Unchanged);
+  auto still = law().view(d.slug, "", false);
+  ASSERT_TRUE(still.ok());
+  EXPECT_FALSE(still->has_value()) << "re-import republished a withdrawn document";
+  (void)import(td::kLawV2, "test:thu-vien");
+  still = law().view(d.slug, "", false);
+  ASSERT_TRUE(still.ok());
+  EXPECT_FALSE(still->has_value()) << "a changed re-import keeps the approver's decision";
+  EXPECT_TRUE(found("mượn sách miễn phí").empty());
 
   ASSERT_TRUE(law().set_published(actor_, d.id, true).ok());
   EXPECT_FALSE(found("mượn sách miễn phí").empty());

@@ -427,6 +427,17 @@ TEST(DbOpen, SqliteInAPlaceThatCannotBeCreatedIsAnError) {
   EXPECT_EQ(empty.error().code, ErrorCode::Validation);
 }
 
+TEST(DbOpen, InMemorySqliteIsRefusedBecauseEachConnectionWouldSeeItsOwnDatabase) {
+  // The writer and every reader are separate connections: with ":memory:" a committed
+  // write would be invisible to read(). Refuse it with a clear message instead.
+  for (const char* url : {"sqlite::memory:", ":memory:"}) {
+    auto db = Database::open(url, 2);
+    ASSERT_FALSE(db.ok()) << url;
+    EXPECT_EQ(db.error().code, ErrorCode::Validation);
+    EXPECT_NE(db.error().message.find(":memory:"), std::string::npos) << db.error().message;
+  }
+}
+
 TEST(DbOpen, BarePathAndSqliteUrlOpenTheSameFile) {
   testing::TempDir dir;
   auto path = dir.str() + "/sub/dir/a.db";  // missing parents are created

@@ -214,7 +214,10 @@ void Browser::absorb(const HttpResponse& r) {
 
 HttpResponse Browser::send(const std::string& method, const std::string& path, const std::string& body,
                            const std::map<std::string, std::string>& headers) {
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  // As a browser sends it: the port is part of Host (and of Origin, which the server
+  // compares with Host for anonymous posts).
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+                    "\r\nConnection: close\r\n";
   if (!cookies_.empty()) {
     std::string c;
     for (const auto& [k, v] : cookies_) c += (c.empty() ? "" : "; ") + k + "=" + v;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/assets.h"
+
 namespace pbgdpl::web {
 namespace {
 
@@ -145,6 +147,25 @@ TEST(Template, ParseErrorsAreErrorsNeverCrashes) {
   EXPECT_FALSE(t.has("bad"));
   EXPECT_EQ(t.render("bad", json::object()), "<!-- missing template bad -->");
   EXPECT_EQ(t.render("<x>", json::object()), "<!-- missing template &lt;x&gt; -->");
+}
+
+TEST(Template, LoadEmbeddedNamesTemplatesWithoutPrefixAndExtension) {
+  core::register_asset("t_tpl/templates/page.html", "<main>{{> _item}}</main>");
+  core::register_asset("t_tpl/templates/_item.html", "<p>{{ten}}</p>");
+  Templates t;
+  ASSERT_TRUE(t.load_embedded("t_tpl/templates/").ok());
+  EXPECT_TRUE(t.has("page"));
+  EXPECT_TRUE(t.has("_item"));
+  EXPECT_FALSE(t.has("page.html"));
+  EXPECT_EQ(t.render("page", json{{"ten", "Xã Hòa Bình"}}), "<main><p>Xã Hòa Bình</p></main>");
+
+  // One broken file fails the load with its name, at startup.
+  core::register_asset("t_tpl_bad/templates/ok.html", "ok");
+  core::register_asset("t_tpl_bad/templates/broken.html", "{{#x}}");
+  Templates u;
+  auto st = u.load_embedded("t_tpl_bad/templates/");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("broken"), std::string::npos) << st.error().message;
 }
 
 TEST(Template, ReplacingATemplateKeepsTheNewOne) {
