@@ -370,6 +370,10 @@ Response list_page(Request& req, Service& svc, const web::Site& site, ListQuery 
 
 }  // namespace
 
+// Public pages are the same for every anonymous visitor (the rating form included): the
+// server's page cache may answer them for a few seconds; a write on this node clears it.
+constexpr http::RouteOptions kPublicPage{0, false, false, 5};
+
 Response home_page(Request& req, Service& svc, const web::Site& site, const Extras& extras) {
   ListQuery featured;
   featured.featured_only = true;
@@ -401,7 +405,7 @@ void register_routes(http::Router& r, Service& svc, accounts::Service& accounts,
     ListQuery q;
     q.kind = "tin_bai";
     return list_page(req, svc, site, q, "Tin tức", "/tin-tuc", "Tin hoạt động phổ biến, giáo dục pháp luật của tỉnh và các đơn vị.", true);
-  });
+  }, kPublicPage);
   r.get("/tin-tuc/rss.xml", [&](Request&) {
     ListQuery q;
     q.kind = "tin_bai";
@@ -423,13 +427,13 @@ void register_routes(http::Router& r, Service& svc, accounts::Service& accounts,
     auto res = list_page(req, svc, site, q, title, q.format.empty() ? "/tai-lieu" : "/tai-lieu?dinh-dang=" + q.format,
                          "Sổ tay, tờ gấp, bài giảng, infographic, video, audio, sách nói và tình huống pháp lý.", false);
     return res;
-  });
+  }, kPublicPage);
   r.get("/chuyen-muc/{cat}", [&](Request& req) {
     ListQuery q;
     q.category = req.param("cat");
     if (!valid_code(categories(), q.category)) http::fail(Error::of(ErrorCode::NotFound, "Không có chuyên mục này."));
     return list_page(req, svc, site, q, label_of(categories(), q.category), "/chuyen-muc/" + q.category, "", true);
-  });
+  }, kPublicPage);
   for (const char* fmt : {"rss", "atom"}) {
     std::string f = fmt;
     r.get("/chuyen-muc/{cat}/" + f + ".xml", [&, f](Request& req) {
@@ -453,19 +457,19 @@ void register_routes(http::Router& r, Service& svc, accounts::Service& accounts,
     q.audience = req.param("aud");
     if (!valid_code(audiences(), q.audience)) http::fail(Error::of(ErrorCode::NotFound, "Không có nhóm đối tượng này."));
     return list_page(req, svc, site, q, "Dành cho " + label_of(audiences(), q.audience), "/doi-tuong/" + q.audience, "", false);
-  });
+  }, kPublicPage);
   r.get("/ngon-ngu/{lang}", [&](Request& req) {
     ListQuery q;
     q.language = req.param("lang");
     if (!valid_code(languages(), q.language)) http::fail(Error::of(ErrorCode::NotFound, "Không có ngôn ngữ này."));
     return list_page(req, svc, site, q, label_of(languages(), q.language), "/ngon-ngu/" + q.language, "", false);
-  });
+  }, kPublicPage);
   r.get("/chu-de/{topic}", [&](Request& req) {
     ListQuery q;
     q.topic = req.param("topic");
     if (q.topic.size() > 200) http::fail(Error::of(ErrorCode::NotFound, "Không có chủ đề này."));
     return list_page(req, svc, site, q, "Chủ đề: " + q.topic, "/chu-de/" + http::percent_encode(q.topic), "", false);
-  });
+  }, kPublicPage);
   r.get("/don-vi/{code}", [&](Request& req) {
     auto org = http::unwrap(accounts.find_org(req.param("code")));
     if (!org) http::fail(Error::of(ErrorCode::NotFound, "Không có đơn vị này."));
@@ -474,7 +478,7 @@ void register_routes(http::Router& r, Service& svc, accounts::Service& accounts,
     std::string intro = org->portal_url.empty() ? "Tin bài và tài liệu do đơn vị đăng trên cổng tỉnh."
                                                 : "Tin bài và tài liệu do đơn vị đăng trên cổng tỉnh. Trang riêng của đơn vị: " + org->portal_url;
     return list_page(req, svc, site, q, org->name, "/don-vi/" + org->code, intro, true);
-  });
+  }, kPublicPage);
   r.get("/don-vi", [&](Request& req) {
     json list = json::array();
     auto health = http::unwrap(svc.link_status());
@@ -487,7 +491,7 @@ void register_routes(http::Router& r, Service& svc, accounts::Service& accounts,
     }
     return render_page(site, req, "Danh bạ đơn vị", "portal_units",
                      {{"orgs", list}, {"head_extra", head_for(site)}, {"rating", rating_form(req, std::nullopt)}});
-  });
+  }, kPublicPage);
 
   // ---- item pages ------------------------------------------------------------------------------
   for (const char* kp : {"tin-tuc", "tai-lieu", "trang"}) {
@@ -590,7 +594,7 @@ void register_routes(http::Router& r, Service& svc, accounts::Service& accounts,
       data["head_extra"] = head_for(site, og_tags(url, it.title, it.summary, image));
       data["description"] = it.summary.empty() ? it.title : it.summary;
       return render_page(site, req, it.title, "portal_item", data);
-    });
+    }, kPublicPage);
     r.get("/" + kpath + "/{slug}/qr.svg", [&, find_view](Request& req) {
       ItemView v = find_view(req);
       auto svg = qr_svg(svc.options().public_url + item_href(v.item));
@@ -672,7 +676,7 @@ void register_routes(http::Router& r, Service& svc, accounts::Service& accounts,
       data["library_href"] = "/van-ban/tim-kiem?q=" + http::percent_encode(q);
     }
     return render_page(site, req, q.empty() ? "Tìm kiếm" : "Tìm: " + q, "portal_search", data);
-  });
+  }, kPublicPage);
   r.get("/sitemap.xml", [&](Request&) {
     const std::string base = svc.options().public_url;
     std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
