@@ -420,6 +420,8 @@ TEST_F(Pipeline, InjectionStringsNeverCause500) {
   }
 }
 
+}  // namespace
+}  // namespace pbgdpl::http
 
 namespace pbgdpl::http {
 namespace {
