@@ -29,9 +29,8 @@ void Metrics::observe(const std::string& route, const std::string& method, int s
   const std::string& m = method_label(method);
   std::lock_guard lock(mu_);
   // Look up by views; strings are copied only for a new series.
-  auto key = std::make_tuple(std::string_view(route), std::string_view(m), status);
-  auto c = counts_.find(key);
-  if (c == counts_.end()) c = counts_.emplace(std::make_tuple(route, m, status), 0).first;
+  auto c = counts_.find(KeyView{route, m, status});
+  if (c == counts_.end()) c = counts_.emplace(Key{route, m, status}, 0).first;
   ++c->second;
   auto hi = hists_.find(std::string_view(route));
   if (hi == hists_.end()) hi = hists_.emplace(route, Hist{}).first;
@@ -56,7 +55,7 @@ std::string Metrics::render() const {
            "# TYPE pbgdpl_http_requests_total counter\n";
     for (const auto& [k, v] : counts_)
       out += fmt::format("pbgdpl_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                         label_escape(std::get<0>(k)), std::get<1>(k), std::get<2>(k), v);
+                         label_escape(k.route), k.method, k.status, v);
     out += "# HELP pbgdpl_http_request_duration_seconds Request latency by route.\n"
            "# TYPE pbgdpl_http_request_duration_seconds histogram\n";
     for (const auto& [route, h] : hists_) {

@@ -6,7 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <tuple>
+#include <string_view>
 #include <vector>
 
 namespace pbgdpl::http {
@@ -26,8 +26,27 @@ class Metrics {
     uint64_t count = 0;
     double sum = 0;
   };
+  struct Key {
+    std::string route, method;
+    int status;
+  };
+  struct KeyView {
+    std::string_view route, method;
+    int status;
+  };
+  // Transparent: a request looks its series up by views, strings are made for a new one only.
+  struct KeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      std::string_view ar = a.route, br = b.route, am = a.method, bm = b.method;
+      if (ar != br) return ar < br;
+      if (am != bm) return am < bm;
+      return a.status < b.status;
+    }
+  };
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, uint64_t, std::less<>> counts_;
+  std::map<Key, uint64_t, KeyLess> counts_;
   std::map<std::string, Hist, std::less<>> hists_;
   std::vector<std::function<void(std::string&)>> collectors_;
 };
