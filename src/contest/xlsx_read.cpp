@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/utf8.h"
 
 namespace pbgdpl::contest {
 
@@ -32,51 +33,6 @@ core::Result<std::string> zip_entry(zip_t* z, const char* name, bool required) {
   return out;
 }
 
-std::string unescape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '&') {
-      out += s[i];
-      continue;
-    }
-    auto semi = s.find(';', i);
-    if (semi == std::string_view::npos) {
-      out += s[i];
-      continue;
-    }
-    auto ent = s.substr(i + 1, semi - i - 1);
-    if (ent == "amp") out += '&';
-    else if (ent == "lt") out += '<';
-    else if (ent == "gt") out += '>';
-    else if (ent == "quot") out += '"';
-    else if (ent == "apos") out += '\'';
-    else if (!ent.empty() && ent[0] == '#') {
-      std::string digits(ent.substr(ent.size() > 1 && ent[1] == 'x' ? 2 : 1));
-      char* end = nullptr;
-      unsigned long cp = std::strtoul(digits.c_str(), &end, ent.size() > 1 && ent[1] == 'x' ? 16 : 10);
-      if (digits.empty() || *end != '\0' || cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        out += s.substr(i, semi - i + 1);  // not a character reference we can decode: keep it
-      } else if (cp < 0x80) out += static_cast<char>(cp);
-      else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      }
-    } else {
-      out += s.substr(i, semi - i + 1);
-    }
-    i = semi;
-  }
-  return out;
-}
 
 // Concatenated text of every <t …>…</t> in [b, e).
 std::string texts(std::string_view x) {
@@ -95,7 +51,7 @@ std::string texts(std::string_view x) {
     }
     auto end = x.find("</t>", gt);
     if (end == std::string_view::npos) break;
-    out += unescape(x.substr(gt + 1, end - gt - 1));
+    out += core::decode_char_refs(x.substr(gt + 1, end - gt - 1));
     p = end + 4;
   }
   return out;
@@ -161,7 +117,7 @@ core::Result<std::vector<std::vector<std::string>>> read_xlsx_rows(const std::st
           value = texts(body);
         } else {
           auto vb = body.find("<v>"), ve = body.find("</v>");
-          if (vb != std::string_view::npos && ve != std::string_view::npos) value = unescape(body.substr(vb + 3, ve - vb - 3));
+          if (vb != std::string_view::npos && ve != std::string_view::npos) value = core::decode_char_refs(body.substr(vb + 3, ve - vb - 3));
           if (type == "s") {
             size_t idx = 0;
             try {

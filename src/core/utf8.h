@@ -12,5 +12,11 @@ size_t utf8_length(std::string_view s);
 bool has_control_chars(std::string_view s);
 /// Trims ASCII whitespace on both ends.
 std::string_view trim(std::string_view s);
+/// Appends the UTF-8 encoding of a code point (the caller checks it is a scalar value).
+void append_utf8(std::string& out, char32_t cp);
+/// Decodes the character references of XML and HTML text: &amp; &lt; &gt; &quot; &apos;,
+/// &nbsp; (as a plain space) and numeric ones (&#233; &#xE9;). Anything else — unknown
+/// names, surrogates, NUL, out of range, no ';' within 10 bytes — stays as written.
+std::string decode_char_refs(std::string_view s);
 
 }  // namespace pbgdpl::core

@@ -49,56 +49,7 @@ int bad_utf8_line(std::string_view s) {
   return 0;
 }
 
-void decode_entities(std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '&') {
-      out += s[i];
-      continue;
-    }
-    auto semi = s.find(';', i);
-    if (semi == std::string::npos || semi - i > 10) {
-      out += s[i];
-      continue;
-    }
-    std::string ent = s.substr(i + 1, semi - i - 1);
-    uint32_t cp = 0;
-    if (ent == "amp") cp = '&';
-    else if (ent == "lt") cp = '<';
-    else if (ent == "gt") cp = '>';
-    else if (ent == "quot") cp = '"';
-    else if (ent == "apos") cp = '\'';
-    else if (ent == "nbsp") cp = ' ';
-    else if (!ent.empty() && ent[0] == '#') {
-      try {
-        cp = ent.size() > 1 && (ent[1] == 'x' || ent[1] == 'X') ? std::stoul(ent.substr(2), nullptr, 16) : std::stoul(ent.substr(1));
-      } catch (...) {
-        cp = 0;
-      }
-    }
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      out += s[i];
-      continue;
-    }
-    if (cp < 0x80) out += static_cast<char>(cp);
-    else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    i = semi;
-  }
-  s = std::move(out);
-}
+void decode_entities(std::string& s) { s = core::decode_char_refs(s); }
 
 Result<std::string> docx_text(const std::string& path) {
   int err = 0;

@@ -5,6 +5,8 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "core/utf8.h"
+
 namespace pbgdpl::text {
 namespace {
 const icu::Normalizer2* nfc_norm() {
@@ -86,18 +88,11 @@ struct FoldTable {
   FoldTable() {
     auto enc = [](char32_t c) {
       std::string b;
-      b += static_cast<char>(0xC0 | (c >> 6));
-      b += static_cast<char>(0x80 | (c & 0x3F));
+      core::append_utf8(b, c);
       return b;
     };
     for (char32_t c = 0x80; c <= 0x24F; ++c) lo[c - 0x80] = fold_icu(enc(c));
-    for (char32_t c = 0x1E00; c <= 0x1EFF; ++c) {
-      std::string b;
-      b += static_cast<char>(0xE0 | (c >> 12));
-      b += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      b += static_cast<char>(0x80 | (c & 0x3F));
-      ext[c - 0x1E00] = fold_icu(b);
-    }
+    for (char32_t c = 0x1E00; c <= 0x1EFF; ++c) ext[c - 0x1E00] = fold_icu(enc(c));
   }
 };
 

@@ -63,5 +63,23 @@ TEST(Utf8, ControlCharactersAndTrim) {
   EXPECT_EQ(trim("a b"), "a b");
 }
 
+TEST(Utf8, AppendEncodesEveryLength) {
+  std::string s;
+  for (char32_t c : {U'a', U'\u00E9', U'\u1EC7', U'\U0001F1FB'}) append_utf8(s, c);
+  EXPECT_EQ(s, "a\xC3\xA9\xE1\xBB\x87\xF0\x9F\x87\xBB");
+  EXPECT_TRUE(utf8_valid(s));
+}
+
+TEST(Utf8, CharacterReferencesDecodeAndTheRestStaysAsWritten) {
+  EXPECT_EQ(decode_char_refs("Tủ sách &amp; góc đọc&nbsp;sách &lt;b&gt; &quot;x&quot; &apos;y&apos;"),
+            "Tủ sách & góc đọc sách <b> \"x\" 'y'");
+  EXPECT_EQ(decode_char_refs("Vi&#7879;t &#x1EA1; &#X1EA1; &#233;"), "Việt ạ ạ é");
+  // Not references we decode: kept byte for byte, and the text after them too.
+  for (const char* kept : {"a & b", "&copy;", "&#;", "&#x;", "&#12abc;", "&#0;", "&#xD800;", "&#x110000;",
+                           "&#99999999999;", "&amp", "& amp;", "&averyveryverylongname;"})
+    EXPECT_EQ(decode_char_refs(kept), kept) << kept;
+  EXPECT_EQ(decode_char_refs("&&amp;;"), "&&;");
+}
+
 }  // namespace
 }  // namespace pbgdpl::core
