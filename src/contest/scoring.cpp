@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "accounts/service.h"
 #include "core/crypto.h"
 #include "core/utf8.h"
 
@@ -32,14 +33,10 @@ constexpr int kProvinceCodes[] = {1,  2,  4,  6,  8,  10, 11, 12, 14, 15, 17, 19
 }  // namespace
 
 Result<std::string> normalize_mobile(std::string_view s) {
-  std::string d;
-  for (char c : core::trim(s)) {
-    if (c == ' ' || c == '.' || c == '-') continue;
-    d += c;
-  }
-  if (d.starts_with("+84")) d = "0" + d.substr(3);
-  else if (d.starts_with("84") && d.size() == 11) d = "0" + d.substr(2);
-  if (d.size() != 10 || !all_digits(d) || d[0] != '0' || std::string_view("35789").find(d[1]) == std::string_view::npos)
+  // The accounts rules (spaces, dots, dashes, +84) and then a contest's stricter one: a
+  // participant is reached on a mobile, so 10 digits with a mobile prefix.
+  auto d = accounts::normalize_phone(s);
+  if (!d || d->size() != 10 || std::string_view("35789").find((*d)[1]) == std::string_view::npos)
     return invalid("Số điện thoại di động không hợp lệ: cần 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09 "
                    "(ví dụ 0912345678).",
                    "phone");
