@@ -9,68 +9,19 @@
 //     tune split than de-duplicating, and it keeps "Người … người" and "nguoi … nguoi" alike);
 //   - ranking: bm25() with the heading weighted 2, the body 1.
 #include <sqlite3.h>
-#include <unicode/normalizer2.h>
-#include <unicode/unistr.h>
 
 #include <cctype>
 #include <filesystem>
 
 #include "common.h"
+#include "peer_text.h"
+#include "text/normalize.h"
 
 namespace bench {
 namespace {
 
-std::string nfc(const std::string& s) {
-  UErrorCode st = U_ZERO_ERROR;
-  const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(st);
-  if (U_FAILURE(st)) return s;
-  icu::UnicodeString out = n->normalize(icu::UnicodeString::fromUTF8(s), st);
-  if (U_FAILURE(st)) return s;
-  std::string r;
-  out.toUTF8String(r);
-  return r;
-}
-
-/// NFC, soft hyphens dropped, đ/Đ (and Ð U+00D0, which a few ALQAC articles use for Đ) → d.
-std::string prepare(const std::string& s) {
-  std::string in = nfc(s), out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(in[i]);
-    if (i + 1 < in.size()) {
-      unsigned char d = static_cast<unsigned char>(in[i + 1]);
-      if (c == 0xC4 && (d == 0x90 || d == 0x91)) { out += 'd'; ++i; continue; }  // Đ đ
-      if (c == 0xC3 && d == 0x90) { out += 'd'; ++i; continue; }                  // Ð
-      if (c == 0xC2 && d == 0xAD) { ++i; continue; }                              // soft hyphen
-    }
-    out += static_cast<char>(c);
-  }
-  return out;
-}
-
-/// Words of a (prepared) query: maximal runs of ASCII letters/digits and Latin letters
-/// (U+00C0–U+024F, U+1E00–U+1EFF) with combining marks; everything else separates.
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    if (i + len > s.size()) len = 1;
-    char32_t cp = c;
-    if (len == 2) cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-    else if (len == 3) cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-    else if (len == 4) cp = 0;  // outside every range below
-    bool word = (cp < 0x80 && std::isalnum(static_cast<int>(cp))) ||
-                (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x300 && cp <= 0x36F) ||
-                (cp >= 0x1E00 && cp <= 0x1EFF);
-    if (word) cur.append(s, i, len);
-    else if (!cur.empty()) out.push_back(std::move(cur)), cur.clear();
-    i += len;
-  }
-  if (!cur.empty()) out.push_back(std::move(cur));
-  return out;
-}
+std::string prepare(const std::string& s) { return peer_text::fold_d(pbgdpl::text::nfc(s)); }
+using peer_text::words;
 
 class Fts5Engine final : public Engine {
  public:

@@ -7,27 +7,14 @@
 
 #include <filesystem>
 
+#include "peer_text.h"
 #include "speed.h"
 #include "text/normalize.h"
 
 namespace speed {
 namespace {
 
-std::string prepare(const std::string& in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(in[i]);
-    if (i + 1 < in.size()) {
-      unsigned char d = static_cast<unsigned char>(in[i + 1]);
-      if (c == 0xC4 && (d == 0x90 || d == 0x91)) { out += 'd'; ++i; continue; }  // Đ đ
-      if (c == 0xC3 && d == 0x90) { out += 'd'; ++i; continue; }                  // Ð
-      if (c == 0xC2 && d == 0xAD) { ++i; continue; }                              // soft hyphen
-    }
-    out += static_cast<char>(c);
-  }
-  return out;
-}
+using peer_text::fold_d;
 
 class Fts5Client final : public Client {
  public:
@@ -43,7 +30,7 @@ class Fts5Client final : public Client {
   size_t search(const std::string& q) override {
     if (!stmt_) return 0;
     std::string expr;
-    for (const auto& w : words(prepare(pbgdpl::text::nfc(q)))) {
+    for (const auto& w : peer_text::distinct_words(fold_d(pbgdpl::text::nfc(q)))) {
       if (!expr.empty()) expr += " OR ";
       expr += '"' + w + '"';
     }
@@ -89,7 +76,7 @@ class Fts5Engine final : public Engine {
       err = std::string("prepare: ") + sqlite3_errmsg(db);
     if (err.empty()) {
       bool ok = read_corpus(corpus, [&](Article& a) {
-        std::string h = prepare(a.heading), b = prepare(a.body);
+        std::string h = fold_d(a.heading), b = fold_d(a.body);
         sqlite3_bind_int64(ins, 1, static_cast<sqlite3_int64>(a.id));
         sqlite3_bind_text(ins, 2, h.c_str(), static_cast<int>(h.size()), SQLITE_TRANSIENT);
         sqlite3_bind_text(ins, 3, b.c_str(), static_cast<int>(b.size()), SQLITE_TRANSIENT);

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "peer_text.h"
 #include "speed.h"
 #include "text/normalize.h"
 
@@ -51,18 +52,7 @@ void copy_escape(const std::string& s, std::string& out) {
   }
 }
 
-std::string soft_hyphens_dropped(const std::string& in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (i + 1 < in.size() && static_cast<unsigned char>(in[i]) == 0xC2 && static_cast<unsigned char>(in[i + 1]) == 0xAD) {
-      ++i;
-      continue;
-    }
-    out += in[i];
-  }
-  return out;
-}
+using peer_text::drop_soft_hyphens;
 
 class PgClient final : public Client {
  public:
@@ -81,7 +71,7 @@ class PgClient final : public Client {
   size_t search(const std::string& q) override {
     if (!ok_) return 0;
     std::string expr;
-    for (const auto& w : words(soft_hyphens_dropped(pbgdpl::text::nfc(q)))) {
+    for (const auto& w : peer_text::distinct_words(drop_soft_hyphens(pbgdpl::text::nfc(q)))) {
       if (!expr.empty()) expr += " | ";
       expr += w;
     }
@@ -141,9 +131,9 @@ class PgEngine final : public Engine {
       bool ok = read_corpus(corpus, [&](Article& a) {
         buf += std::to_string(a.id);
         buf += '\t';
-        copy_escape(soft_hyphens_dropped(a.heading), buf);
+        copy_escape(drop_soft_hyphens(a.heading), buf);
         buf += '\t';
-        copy_escape(soft_hyphens_dropped(a.body), buf);
+        copy_escape(drop_soft_hyphens(a.body), buf);
         buf += '\n';
         if (buf.size() > (1 << 20)) {
           if (PQputCopyData(db, buf.data(), static_cast<int>(buf.size())) != 1) {

@@ -23,6 +23,7 @@
 #include <map>
 #include <thread>
 
+#include "peer_text.h"
 #include "speed.h"
 #include "text/normalize.h"
 
@@ -113,7 +114,7 @@ class SphinxClient final : public Client {
   size_t search(const std::string& q) override {
     if (!m_) return 0;
     std::string expr;
-    for (const auto& w : words(pbgdpl::text::nfc(q))) {
+    for (const auto& w : peer_text::distinct_words(pbgdpl::text::nfc(q))) {
       if (!expr.empty()) expr += " | ";
       expr += sphinx_escape(w);
     }

@@ -44,32 +44,6 @@ std::unique_ptr<Engine> make_engine(const std::string& name, const EngineConfig&
   return nullptr;
 }
 
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    if (!cur.empty() && std::find(out.begin(), out.end(), cur) == out.end()) out.push_back(cur);
-    cur.clear();
-  };
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    if (i + len > s.size()) len = 1;
-    char32_t cp = c;
-    if (len == 2) cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-    else if (len == 3) cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-    else if (len == 4) cp = 0;
-    bool word = (cp < 0x80 && std::isalnum(static_cast<int>(cp))) ||
-                (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x300 && cp <= 0x36F) ||
-                (cp >= 0x1E00 && cp <= 0x1EFF);
-    if (word) cur.append(s, i, len);
-    else flush();
-    i += len;
-  }
-  flush();
-  return out;
-}
-
 uint64_t du(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;

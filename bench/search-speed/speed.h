@@ -75,7 +75,6 @@ class Engine {
 std::unique_ptr<Engine> make_engine(const std::string& name, const EngineConfig& c);
 
 // Helpers shared by the peers.
-std::vector<std::string> words(const std::string& nfc_text);  ///< letter/digit runs, deduplicated
 uint64_t du(const std::string& path);                          ///< bytes of a file or a directory tree
 
 }  // namespace speed
