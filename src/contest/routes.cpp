@@ -20,6 +20,8 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kAnswersBody = 64 << 10;  // 50 questions of multiple choice fit in ~2 KB
+// Starting, answering and submitting change no public page: they leave the server's page
+// cache alone (RouteOptions::keeps_pages), which a deadline rush would otherwise keep emptying.
 
 std::string fmt_score(double s) {
   char buf[32];
@@ -186,7 +188,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     if (!s) http::fail(rejected(id, s.take_error()));
     auto k = svc.contest(id);
     return Response::json(started_json(*s, k && *k ? **k : Contest{}), 201);
-  }, {kAnswersBody, true, false});
+  }, {kAnswersBody, true, false, 0, true});
 
   r.get("/api/v1/attempts/{id:int}", [&](Request& req) {
     auto v = svc.view(req.param_int("id"), attempt_token(req));
@@ -210,7 +212,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     auto saved = svc.save_answers(id, attempt_token(req), (*body)["answers"]);
     if (!saved) http::fail(rejected(contest_of_attempt(id), saved.take_error()));
     return Response::json({{"attempt_id", id}, {"saved_at", core::iso8601(*saved)}});
-  }, {kAnswersBody, true, false});
+  }, {kAnswersBody, true, false, 0, true});
 
   r.post("/api/v1/attempts/{id:int}/submit", [&, rejected, contest_of_attempt](Request& req) {
     int64_t id = req.param_int("id");
@@ -225,7 +227,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     auto s = svc.submit(id, attempt_token(req), answers);
     if (!s) http::fail(rejected(contest_of_attempt(id), s.take_error()));
     return Response::json(submit_json(*s));
-  }, {kAnswersBody, true, false});
+  }, {kAnswersBody, true, false, 0, true});
 
   r.get("/api/v1/contests/{id:int}/ranking", [&](Request& req) {
     int64_t round = 0;
@@ -317,7 +319,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
     if (!req.cookie("thiet_bi"))
       res.add_cookie(http::make_cookie("thiet_bi", core::random_hex(12), req.secure, 365 * 86400));
     return res;
-  });
+  }, {0, false, false, 0, true});
 
   auto take_page = [&](Request& req, const AttemptView& v, json extra, int status) {
     const auto& a = v.attempt;
@@ -409,7 +411,7 @@ void register_routes(http::Router& r, Service& svc, const web::Site& site) {
       return take_page(req, *v, {{"error", {{"message", e.message}}}}, core::error_status(e.code));
     }
     return Response::redirect("/cuoc-thi/ket-qua/" + std::to_string(id));
-  }, {kAnswersBody, false, false});
+  }, {kAnswersBody, false, false, 0, true});
 
   r.get("/cuoc-thi/ket-qua/{id:int}", [&](Request& req) {
     auto v = svc.view(req.param_int("id"), attempt_token(req));

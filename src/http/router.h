@@ -23,6 +23,9 @@ struct RouteOptions {
   /// this many seconds (0 = never). Only for pages that are the same for every anonymous
   /// visitor; see Server::cache_key.
   int anon_cache_s = 0;
+  /// A write that changes no cached public page (an autosave, a contest submission, a
+  /// rating): answering it leaves the page cache alone. Other writes empty it.
+  bool keeps_pages = false;
 };
 
 struct Route {

@@ -341,8 +341,10 @@ Response Server::handle(Request& req, Match m) {
     res = error(req, Error::of(ErrorCode::Internal));
   }
   for (const auto& a : after_) a(req, res);
-  // A write answered successfully may change any public page: start afresh.
-  if (req.method != "GET" && req.method != "HEAD" && res.status < 400) cache_.clear();
+  // A write answered successfully may change any public page: start afresh (unless its
+  // route says it changes none — a contest rush must not keep emptying the cache).
+  if (req.method != "GET" && req.method != "HEAD" && res.status < 400 && !(m.route && m.route->options.keeps_pages))
+    cache_.clear();
   finish(req, res, t0);
   return res;
 }

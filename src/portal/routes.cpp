@@ -710,7 +710,7 @@ void register_routes(http::Router& r, Service& svc, accounts::Service& accounts,
     }
     if (req.wants_json()) return Response::json({{"ok", true}});
     return web::redirect_with_flash(back + "#danh-gia", "Cảm ơn bạn đã đánh giá! Ý kiến của bạn giúp chúng tôi làm tốt hơn.");
-  });
+  }, {0, false, false, 0, true});  // a rating changes no public page: the page cache stays
 
   // ---- newsroom --------------------------------------------------------------------------------
   auto org_options = [&](const Request& req, const std::string& selected) {

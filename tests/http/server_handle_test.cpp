@@ -531,6 +531,7 @@ class PageCacheTest : public ::testing::Test {
     }, {0, false, false, 60});
     router.post("/sua", [](Request&) { return Response::redirect("/trang"); });
     router.post("/sua-hong", [](Request&) -> Response { fail(ErrorCode::Validation); });
+    router.post("/danh-gia", [](Request&) { return Response::redirect("/trang"); }, {0, false, false, 0, true});
     ServerOptions o;
     o.access_log = false;
     server = std::make_unique<Server>(o, router);
@@ -581,6 +582,9 @@ TEST_F(PageCacheTest, ASuccessfulWriteShowsAtOnceAFailedOneDoesNot) {
   EXPECT_EQ(call("/sua-hong", {}, "POST").status, 422);
   call("/trang");
   EXPECT_EQ(renders, 1) << "a refused write changed nothing";
+  EXPECT_EQ(call("/danh-gia", {}, "POST").status, 303);
+  call("/trang");
+  EXPECT_EQ(renders, 1) << "a write whose route keeps pages (a rating) leaves the cache alone";
   EXPECT_EQ(call("/sua", {}, "POST").status, 303);
   EXPECT_NE(call("/trang").body.find("Lần dựng 2"), std::string::npos);
 }
