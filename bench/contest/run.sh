@@ -21,19 +21,20 @@ BUILD=${BUILD_DIR:-build-bench}
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPBGDPL_TESTS=OFF -DPBGDPL_BENCH=ON >/dev/null
 ninja -C "$BUILD" pbgdpl bench-contest >/dev/null
 WORK=$(mktemp -d /tmp/pbgdpl-bench-contest.XXXXXX)
+chmod 755 "$WORK"  # initdb runs as postgres and needs to reach $WORK/pg
 PGDIR=$WORK/pg
 cleanup() { scripts/pg-test.sh stop "$PGDIR" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 echo "machine: $(nproc) cores, $(uname -r); commit $(git rev-parse --short HEAD)"
 if [[ ,$BACKENDS, == *,sqlite,* ]]; then
-  "$BUILD/bench-contest" --bin "$BUILD/pbgdpl" --work "$WORK/sqlite" --participants "$N" --clients "$C"
+  "$BUILD/bench/contest/bench-contest" --bin "$BUILD/pbgdpl" --work "$WORK/sqlite" --participants "$N" --clients "$C"
 fi
 if [[ ,$BACKENDS, == *,postgres,* ]]; then
   URL=$(scripts/pg-test.sh start "$PGDIR")
-  "$BUILD/bench-contest" --bin "$BUILD/pbgdpl" --work "$WORK/pgdata" --database "$URL" --participants "$N" --clients "$C"
+  "$BUILD/bench/contest/bench-contest" --bin "$BUILD/pbgdpl" --work "$WORK/pgdata" --database "$URL" --participants "$N" --clients "$C"
   scripts/pg-test.sh stop "$PGDIR" >/dev/null
 fi
 if [[ $K -gt 0 ]]; then
   echo "crash test: kill -9 the server $K times during the rush (SQLite)"
-  "$BUILD/bench-contest" --bin "$BUILD/pbgdpl" --work "$WORK/crash" --participants "$N" --clients "$C" --crash "$K"
+  "$BUILD/bench/contest/bench-contest" --bin "$BUILD/pbgdpl" --work "$WORK/crash" --participants "$N" --clients "$C" --crash "$K"
 fi
