@@ -33,6 +33,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -211,6 +212,25 @@ double pct(std::vector<double>& v, double p) {
   return v[i];
 }
 
+// CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+double cpu_seconds(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto p = stat.rfind(')');
+  if (p == std::string::npos) return 0;
+  std::istringstream in(stat.substr(p + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; in >> field; ++i) {  // field 3 is the state; utime is 14, stime 15
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) {
+      stime = std::stod(field);
+      break;
+    }
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 double fdatasync_rate(const std::string& dir) {
   std::string path = dir + "/fsync-probe";
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -316,6 +336,7 @@ int main(int argc, char** argv) {
   std::atomic<int64_t> start_fail{0}, submit_retries{0};
 
   // ---- phase 1: start --------------------------------------------------------------------
+  double cpu0 = cpu_seconds(server.pid);
   double t0 = now_s();
   {
     std::vector<std::thread> th;
@@ -356,6 +377,7 @@ int main(int argc, char** argv) {
     for (auto& x : th) x.join();
   }
   double t_start = now_s() - t0;
+  double cpu_start = cpu_seconds(server.pid) - cpu0;
 
   // ---- phase 2: the rush (optionally with kill -9) -----------------------------------------
   std::map<int64_t, std::pair<std::string, double>> acked;  // attempt → (receipt, score)
@@ -363,12 +385,14 @@ int main(int argc, char** argv) {
   std::atomic<int> kills{0};
   std::thread killer;
   next = 0;
+  std::cerr << "bench-contest: " << o.participants << " started in " << t_start << " s; the rush begins\n";
+  cpu0 = cpu_seconds(server.pid);
   t0 = now_s();
   if (o.crashes > 0) {
     killer = std::thread([&] {
       std::mt19937 rng(7);
       while (!rush_done && kills < o.crashes) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 350));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 150));
         if (rush_done) break;
         server.kill9();
         ++kills;
@@ -410,6 +434,7 @@ int main(int argc, char** argv) {
     for (auto& x : th) x.join();
   }
   double t_rush = now_s() - t0;
+  double cpu_rush = o.crashes > 0 ? 0 : cpu_seconds(server.pid) - cpu0;  // a restarted server's clock starts anew
   rush_done = true;
   if (killer.joinable()) killer.join();
   server.stop();
@@ -457,12 +482,20 @@ int main(int argc, char** argv) {
   double fsync = fdatasync_rate(o.work);
 
   std::string backend = o.database.empty() ? "SQLite" : "PostgreSQL";
-  std::printf("\n| backend | participants | clients | server threads | kill -9 | start/s | start p50 ms | start p99 ms | submit/s | submit p50 ms | submit p99 ms | acked | stored | missing | mismatched | in audit once | audit dup | retries | fdatasync/s |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-  std::printf("| %s | %d | %d | %d | %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | %zu | %lld | %lld | %lld | %lld | %lld | %lld | %.0f |\n",
+  std::printf("\n| backend | participants | clients | server threads | kill -9 | start/s | start p50 ms | start p99 ms | server CPU ms/start | submit/s | submit p50 ms | submit p99 ms | server CPU ms/submit | acked | stored | missing | mismatched | in audit once | audit dup | retries | fdatasync/s |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  auto per = [](double cpu, double n) {
+    if (n <= 0 || cpu <= 0) return std::string("—");
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3f", cpu * 1000 / n);
+    return std::string(b);
+  };
+  std::printf("| %s | %d | %d | %d | %d | %.0f | %.1f | %.1f | %s | %.0f | %.1f | %.1f | %s | %zu | %lld | %lld | %lld | %lld | %lld | %lld | %.0f |\n",
               backend.c_str(), o.participants, o.clients, o.server_threads, kills.load(),
               (o.participants - start_fail.load()) / t_start, pct(start_lat, 0.5) * 1000, pct(start_lat, 0.99) * 1000,
+              per(cpu_start, static_cast<double>(o.participants - start_fail.load())).c_str(),
               static_cast<double>(acked.size()) / t_rush, pct(submit_lat, 0.5) * 1000, pct(submit_lat, 0.99) * 1000,
+              per(cpu_rush, static_cast<double>(acked.size())).c_str(),
               acked.size(), static_cast<long long>(stored), static_cast<long long>(missing),
               static_cast<long long>(mismatched), static_cast<long long>(audit_once), static_cast<long long>(audit_twice),
               static_cast<long long>(submit_retries.load()), fsync);

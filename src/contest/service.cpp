@@ -787,11 +787,13 @@ Result<int64_t> Service::save_answers(int64_t attempt_id, const std::string& tok
     for (const auto& x : sent)
       if (!x.contains("choices") && !x.contains("value")) cleared.insert(std::to_string(x["question_id"].get<int64_t>()));
   auto st = committer_.run([&](Conn& c, json& notes) -> Status {
-    auto cur = store::attempt_by_id(c, attempt_id);
-    if (!cur) return cur.take_error();
-    if (!*cur || (*cur)->status != AttemptStatus::Open)
+    Attempt cur;  // its state only: the drawn questions are not re-read
+    cur.id = attempt_id;
+    auto found = store::refresh_attempt(c, cur);
+    if (!found) return found.take_error();
+    if (!*found || cur.status != AttemptStatus::Open || (!cur.flags.empty() && cur.flags.front() == "expired"))
       return Error::of(ErrorCode::Conflict, "Bài thi đã nộp hoặc đã kết thúc, không thể sửa câu trả lời.");
-    json merged = (*cur)->answers;
+    json merged = std::move(cur.answers);
     for (const auto& [key, v] : patch->items()) merged[key] = v;
     for (const auto& key : cleared) merged.erase(key);
     PBGDPL_TRY(store::save_answers(c, attempt_id, merged, t));
@@ -845,35 +847,47 @@ Result<SubmitResult> Service::submit(int64_t attempt_id, const std::string& toke
   if (t > a->deadline + int64_t{kc.grace_s} * 1000)
     return Error::of(ErrorCode::DeadlinePassed, "Đã quá thời hạn nộp bài (hạn chót " + core::vn_datetime(a->deadline) +
                                                     "); bài nộp muộn không được tính.");
-  SubmitResult out;
-  bool replay = false, conflict = false;
-  std::string conflict_receipt;
-  auto st = committer_.run([&](Conn& c, json& notes) -> Status {
-    auto cur = store::attempt_by_id(c, attempt_id);
-    if (!cur) return cur.take_error();
-    if (!*cur) return Error::of(ErrorCode::NotFound);
-    Attempt x = std::move(**cur);
-    if (x.status == AttemptStatus::Submitted) {  // a concurrent retry got there first
-      replay = true;
-      conflict = differs(x.answers);
-      conflict_receipt = x.receipt;
-      out = stored_result(x);
-      return {};
-    }
-    if (x.status != AttemptStatus::Open || (!x.flags.empty() && x.flags.front() == "expired"))
-      return Error::of(ErrorCode::Conflict, "Lượt thi này không còn mở.");
+  // Scoring and the receipt are made here, on the request's own thread: the committer is one
+  // thread for the whole process, so it only re-reads the attempt's state (not its drawn
+  // questions) and writes. Only when an autosave landed in between does it score again.
+  size_t scored = 0;
+  for (const auto& q : a->questions)
+    if (versions->at(q.version_id)->type != QType::Prediction) ++scored;
+  Attempt x = std::move(*a);
+  auto prepare = [&](json answers, std::vector<std::string> flags) {
+    x.answers = std::move(answers);
     for (const auto& [key, v] : patch.items()) x.answers[key] = v;
+    x.flags = std::move(flags);
     auto s = score_attempt(x.questions, *versions, x.answers);
     x.score = s.score;
     x.max_score = s.max_score;
     x.correct = s.correct;
     x.submitted_at = t;
     x.receipt = make_receipt(x.id, x.answers, x.started_at, x.deadline, t);
-    size_t scored = 0;
-    for (const auto& q : x.questions)
-      if (versions->at(q.version_id)->type != QType::Prediction) ++scored;
     if (static_cast<double>(t - x.started_at) < kc.min_seconds_per_question * 1000.0 * static_cast<double>(scored))
       x.flags.push_back("too_fast");
+  };
+  const json loaded_answers = x.answers;
+  prepare(x.answers, x.flags);
+  SubmitResult out;
+  bool replay = false, conflict = false;
+  std::string conflict_receipt;
+  auto st = committer_.run([&](Conn& c, json& notes) -> Status {
+    Attempt cur;
+    cur.id = attempt_id;
+    auto found = store::refresh_attempt(c, cur);
+    if (!found) return found.take_error();
+    if (!*found) return Error::of(ErrorCode::NotFound);
+    if (cur.status == AttemptStatus::Submitted) {  // a concurrent retry got there first
+      replay = true;
+      conflict = differs(cur.answers);
+      conflict_receipt = cur.receipt;
+      out = stored_result(cur);
+      return {};
+    }
+    if (cur.status != AttemptStatus::Open || (!cur.flags.empty() && cur.flags.front() == "expired"))
+      return Error::of(ErrorCode::Conflict, "Lượt thi này không còn mở.");
+    if (cur.answers != loaded_answers) prepare(std::move(cur.answers), std::move(cur.flags));
     auto n = store::submit(c, x);
     if (!n) return n.take_error();
     if (*n != 1) return Error::of(ErrorCode::Conflict, "Lượt thi này không còn mở.");

@@ -465,6 +465,27 @@ Result<std::optional<Attempt>> attempt_by_id(Conn& c, int64_t id) {
   return std::optional<Attempt>(attempt_of(**r));
 }
 
+Result<bool> refresh_attempt(Conn& c, Attempt& a) {
+  auto r = c.one("SELECT status, answers, score, max_score, correct, receipt, flags, submitted_at FROM contest_attempts WHERE id = ?",
+                 {a.id});
+  if (!r) return r.take_error();
+  if (!*r) return false;
+  const Row& row = **r;
+  auto st = row.str(0);
+  a.status = st == "submitted" ? AttemptStatus::Submitted : st == "disqualified" ? AttemptStatus::Disqualified : AttemptStatus::Open;
+  a.flags.clear();
+  if (st == "expired") a.flags.push_back("expired");
+  a.answers = json::parse(row.str(1), nullptr, false);
+  if (!a.answers.is_object()) a.answers = json::object();
+  a.score = row.f64(2);
+  a.max_score = row.f64(3);
+  a.correct = static_cast<int>(row.i64(4));
+  a.receipt = row.str(5);
+  for (auto& f : flags_of(row.str(6))) a.flags.push_back(f);
+  a.submitted_at = row.opt_i64(7);
+  return true;
+}
+
 Result<std::optional<Attempt>> attempt_by_receipt(Conn& c, const std::string& receipt) {
   auto r = c.one(std::string("SELECT ") + kAttemptCols + " FROM contest_attempts WHERE receipt = ?", {receipt});
   if (!r) return r.take_error();

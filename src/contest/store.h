@@ -55,6 +55,11 @@ Result<int64_t> count_attempts(Conn& c, int64_t participant_id, int64_t round_id
 Status set_attempt_status(Conn& c, int64_t id, std::string_view status, const std::string& reason = "");
 Result<int64_t> insert_attempt(Conn& c, const Attempt& a);
 Result<std::optional<Attempt>> attempt_by_id(Conn& c, int64_t id);
+/// Refreshes what can change after an attempt started — status and flags, answers, score,
+/// correct count, receipt, submission time — into `a`, leaving the drawn questions as they
+/// are (they never change; parsing them is most of the cost of attempt_by_id). False when
+/// the attempt is gone.
+Result<bool> refresh_attempt(Conn& c, Attempt& a);
 Result<std::optional<Attempt>> attempt_by_receipt(Conn& c, const std::string& receipt);
 Status save_answers(Conn& c, int64_t id, const nlohmann::json& answers, int64_t at);
 /// Stores a submission; affected 0 when the attempt is no longer open.
