@@ -10,7 +10,7 @@ PKGS=(
   libboost-dev libboost-system-dev libsqlite3-dev libpq-dev libsodium-dev
   nlohmann-json3-dev libfmt-dev zlib1g-dev libicu-dev libyaml-cpp-dev libxapian-dev
   libpoppler-cpp-dev libzip-dev libcmark-dev libvips-dev libqrencode-dev libxlsxwriter-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
   # servers and tools used by tests and benchmarks
   postgresql-15 postgresql-client-15 sqlite3 curl python3
   # portal: speech (espeak-ng voice vi → Opus), browser tests (chromium driven by npm playwright-core)
