@@ -462,4 +462,57 @@ std::vector<AttemptQuestion> attempt_questions_from(const json& j) {
   return out;
 }
 
+namespace {
+// A scan of the exact shape attempt_questions_json writes; nullopt on anything else.
+std::optional<std::vector<AttemptQuestion>> scan_attempt_questions(std::string_view s) {
+  size_t i = 0;
+  auto ws = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
+  };
+  auto eat = [&](char c) {
+    ws();
+    if (i >= s.size() || s[i] != c) return false;
+    ++i;
+    return true;
+  };
+  auto eat_key = [&](char k) { return eat('"') && i < s.size() && s[i++] == k && eat('"') && eat(':'); };
+  auto number = [&](int64_t& out) {
+    ws();
+    size_t start = i;
+    out = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 15) out = out * 10 + (s[i++] - '0');
+    return i > start && (i >= s.size() || s[i] < '0' || s[i] > '9');
+  };
+  std::vector<AttemptQuestion> out;
+  if (!eat('[')) return std::nullopt;
+  if (eat(']')) {
+    ws();
+    return i == s.size() ? std::optional(out) : std::nullopt;
+  }
+  do {
+    AttemptQuestion q;
+    if (!eat('{') || !eat_key('o') || !eat('[')) return std::nullopt;
+    if (!eat(']')) {
+      do {
+        int64_t v = 0;
+        if (!number(v) || v > 1000) return std::nullopt;
+        q.perm.push_back(static_cast<int>(v));
+      } while (eat(','));
+      if (!eat(']')) return std::nullopt;
+    }
+    if (!eat(',') || !eat_key('v') || !number(q.version_id) || !eat('}')) return std::nullopt;
+    out.push_back(std::move(q));
+  } while (eat(','));
+  if (!eat(']')) return std::nullopt;
+  ws();
+  if (i != s.size()) return std::nullopt;
+  return out;
+}
+}  // namespace
+
+std::vector<AttemptQuestion> attempt_questions_from(std::string_view text) {
+  if (auto fast = scan_attempt_questions(text)) return std::move(*fast);
+  return attempt_questions_from(json::parse(text, nullptr, false));
+}
+
 }  // namespace pbgdpl::contest

@@ -78,5 +78,10 @@ Result<std::vector<AttemptQuestion>> draw_questions(const std::vector<PoolEntry>
 
 nlohmann::json attempt_questions_json(const std::vector<AttemptQuestion>& qs);
 std::vector<AttemptQuestion> attempt_questions_from(const nlohmann::json& j);
+/// The same from the stored text. The column holds what attempt_questions_json wrote
+/// (`[{"o":[2,1,4,3],"v":17},…]`, spaces allowed); that shape is read by a direct scan — it
+/// is read on every autosave and submission, and a DOM parse was ~10 % of a submission's
+/// CPU — and anything else falls back to the JSON parser.
+std::vector<AttemptQuestion> attempt_questions_from(std::string_view text);
 
 }  // namespace pbgdpl::contest

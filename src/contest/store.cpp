@@ -69,7 +69,7 @@ Attempt attempt_of(const Row& r) {
   a.started_at = r.i64(6);
   a.deadline = r.i64(7);
   a.submitted_at = r.opt_i64(8);
-  a.questions = attempt_questions_from(json::parse(r.str(9), nullptr, false));
+  a.questions = attempt_questions_from(std::string_view(r.str(9)));
   a.answers = json::parse(r.str(10), nullptr, false);
   if (!a.answers.is_object()) a.answers = json::object();
   a.score = r.f64(11);

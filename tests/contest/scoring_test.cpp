@@ -317,5 +317,28 @@ TEST(BankFiles, AlqacTrainSetKeepsMultipleChoiceAndTrueFalseWithAnswers) {
   EXPECT_EQ(b->skipped, 59);  // Tự luận
 }
 
+TEST(AttemptQuestions, StoredTextReadsBackExactlyAndOtherSpellingsStillParse) {
+  // What an attempt stores at start must read back unchanged on every autosave and submit,
+  // including an empty option order (numeric and prediction questions).
+  std::vector<AttemptQuestion> drawn = {{17, {2, 0, 3, 1}}, {4, {}}, {1234567, {1, 0}}};
+  auto stored = attempt_questions_json(drawn).dump();
+  auto back = attempt_questions_from(std::string_view(stored));
+  ASSERT_EQ(back.size(), drawn.size());
+  for (size_t i = 0; i < drawn.size(); ++i) {
+    EXPECT_EQ(back[i].version_id, drawn[i].version_id);
+    EXPECT_EQ(back[i].perm, drawn[i].perm);
+  }
+  // PostgreSQL's jsonb prints spaces and a reordering would come from another writer: both
+  // still give the same questions.
+  auto spaced = attempt_questions_from(std::string_view(R"([{"o": [1, 0], "v": 9}, {"v": 8, "o": []}])"));
+  ASSERT_EQ(spaced.size(), 2u);
+  EXPECT_EQ(spaced[0].version_id, 9);
+  EXPECT_EQ(spaced[0].perm, (std::vector<int>{1, 0}));
+  EXPECT_EQ(spaced[1].version_id, 8);
+  EXPECT_TRUE(spaced[1].perm.empty());
+  EXPECT_TRUE(attempt_questions_from(std::string_view("[]")).empty());
+  EXPECT_TRUE(attempt_questions_from(std::string_view("không phải JSON")).empty());
+}
+
 }  // namespace
 }  // namespace pbgdpl::contest
