@@ -448,6 +448,7 @@ int main(int argc, char** argv) {
   }
   int64_t stored = 0, mismatched = 0, missing = 0;
   std::map<int64_t, int> in_audit;
+  int64_t submit_batches = 0;  // group commits that stored at least one submission (one audit row each)
   auto st = (*db)->read([&](pbgdpl::storage::Conn& c) -> pbgdpl::core::Status {
     auto rows = c.query("SELECT id, status, receipt, score FROM contest_attempts WHERE contest_id = ?", {contest_id});
     if (!rows) return rows.take_error();
@@ -465,6 +466,7 @@ int main(int argc, char** argv) {
     if (!audit) return audit.take_error();
     for (const auto& r : *audit) {
       auto j = json::parse(r.str(0), nullptr, false);
+      if (!j["after"]["submitted"].empty()) ++submit_batches;
       for (const auto& x : j["after"]["submitted"]) in_audit[x[0].get<int64_t>()]++;
     }
     return {};
@@ -499,6 +501,9 @@ int main(int argc, char** argv) {
               acked.size(), static_cast<long long>(stored), static_cast<long long>(missing),
               static_cast<long long>(mismatched), static_cast<long long>(audit_once), static_cast<long long>(audit_twice),
               static_cast<long long>(submit_retries.load()), fsync);
+  std::printf("\ngroup commits carrying submissions: %lld (mean %.1f submissions per commit, i.e. per fdatasync)\n",
+              static_cast<long long>(submit_batches),
+              submit_batches ? static_cast<double>(acked.size()) / static_cast<double>(submit_batches) : 0.0);
   bool ok = missing == 0 && mismatched == 0 && audit_twice == 0 && audit_once == static_cast<int64_t>(acked.size()) &&
             stored == static_cast<int64_t>(acked.size());
   std::printf("\nstart failures: %lld; every acknowledged submission stored, scored and audited exactly once: %s\n",
