@@ -56,6 +56,26 @@ constexpr const char* kAttemptCols =
     "id, contest_id, round_id, participant_id, token_hash, status, started_at, deadline, submitted_at, questions, "
     "answers, score, max_score, correct, receipt, flags, dq_reason, ip, device";
 
+// Where the columns that change after a start (status, answers, score, …) are in a row.
+struct StateCols {
+  size_t status, answers, score, max_score, correct, receipt, flags, submitted_at;
+};
+
+void state_of(const Row& r, StateCols c, Attempt& a) {
+  auto st = r.str(c.status);
+  a.status = st == "submitted" ? AttemptStatus::Submitted : st == "disqualified" ? AttemptStatus::Disqualified : AttemptStatus::Open;
+  a.flags.clear();
+  if (st == "expired") a.flags.push_back("expired");
+  for (auto& f : flags_of(r.str(c.flags))) a.flags.push_back(f);
+  a.answers = json::parse(r.str(c.answers), nullptr, false);
+  if (!a.answers.is_object()) a.answers = json::object();
+  a.score = r.f64(c.score);
+  a.max_score = r.f64(c.max_score);
+  a.correct = static_cast<int>(r.i64(c.correct));
+  a.receipt = r.str(c.receipt);
+  a.submitted_at = r.opt_i64(c.submitted_at);
+}
+
 Attempt attempt_of(const Row& r) {
   Attempt a;
   a.id = r.i64(0);
@@ -63,20 +83,10 @@ Attempt attempt_of(const Row& r) {
   a.round_id = r.i64(2);
   a.participant_id = r.i64(3);
   a.token_hash = r.str(4);
-  auto st = r.str(5);
-  a.status = st == "submitted" ? AttemptStatus::Submitted : st == "disqualified" ? AttemptStatus::Disqualified : AttemptStatus::Open;
-  if (st == "expired") a.flags.push_back("expired");
   a.started_at = r.i64(6);
   a.deadline = r.i64(7);
-  a.submitted_at = r.opt_i64(8);
   a.questions = attempt_questions_from(std::string_view(r.str(9)));
-  a.answers = json::parse(r.str(10), nullptr, false);
-  if (!a.answers.is_object()) a.answers = json::object();
-  a.score = r.f64(11);
-  a.max_score = r.f64(12);
-  a.correct = static_cast<int>(r.i64(13));
-  a.receipt = r.str(14);
-  for (auto& f : flags_of(r.str(15))) a.flags.push_back(f);
+  state_of(r, {5, 10, 11, 12, 13, 14, 15, 8}, a);
   a.dq_reason = r.str(16);
   a.ip = r.str(17);
   a.device = r.str(18);
@@ -470,19 +480,7 @@ Result<bool> refresh_attempt(Conn& c, Attempt& a) {
                  {a.id});
   if (!r) return r.take_error();
   if (!*r) return false;
-  const Row& row = **r;
-  auto st = row.str(0);
-  a.status = st == "submitted" ? AttemptStatus::Submitted : st == "disqualified" ? AttemptStatus::Disqualified : AttemptStatus::Open;
-  a.flags.clear();
-  if (st == "expired") a.flags.push_back("expired");
-  a.answers = json::parse(row.str(1), nullptr, false);
-  if (!a.answers.is_object()) a.answers = json::object();
-  a.score = row.f64(2);
-  a.max_score = row.f64(3);
-  a.correct = static_cast<int>(row.i64(4));
-  a.receipt = row.str(5);
-  for (auto& f : flags_of(row.str(6))) a.flags.push_back(f);
-  a.submitted_at = row.opt_i64(7);
+  state_of(**r, {0, 1, 2, 3, 4, 5, 6, 7}, a);
   return true;
 }
 
