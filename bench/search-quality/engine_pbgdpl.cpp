@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+
 #include "common.h"
 #include "search/index.h"
 
@@ -14,6 +16,9 @@ class PbgdplEngine final : public Engine {
     auto idx = pbgdpl::search::Index::open(dir_);
     if (!idx) return idx.error().message;
     index_ = std::move(*idx);
+    // PBGDPL_RANKING="common_share=0.2,…" compares ranking settings without a rebuild.
+    if (const char* spec = std::getenv("PBGDPL_RANKING"))
+      if (auto st = pbgdpl::search::apply_ranking(index_->ranking(), spec); !st) return st.error().message;
     (void)index_->clear();
     for (const auto& a : corpus) {
       pbgdpl::search::IndexDoc d;

@@ -3,6 +3,8 @@
 // JSON, snippet text), queried at article level, limit 10, no filters.
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+
 #include <cstdio>
 #include <filesystem>
 
@@ -82,6 +84,9 @@ class PbgdplEngine final : public Engine {
     auto idx = pbgdpl::search::Index::open(dir_);
     if (!idx) return idx.error().message;
     index_ = std::move(*idx);
+    // PBGDPL_RANKING="common_share=0.2,…" compares ranking settings without a rebuild.
+    if (const char* spec = std::getenv("PBGDPL_RANKING"))
+      if (auto st = pbgdpl::search::apply_ranking(index_->ranking(), spec); !st) return st.error().message;
     return {};
   }
   std::unique_ptr<Client> client() override { return std::make_unique<PbgdplClient>(index_.get()); }

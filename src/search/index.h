@@ -64,7 +64,16 @@ struct Ranking {
   double identifier_scale = 3.0;  ///< "91/2015/QH13" and friends
   double named_boost = 1.6;       ///< multiplier for hits inside the law the query names
   double k1 = 1.2, b = 0.75;      ///< BM25
+  /// Queries with at least long_query_words distinct words drop the terms (words, exact
+  /// forms, pairs) found in more than common_share of the documents; 1 keeps everything.
+  double common_share = 0.3;
+  size_t long_query_words = 12;
 };
+
+/// Sets knobs from "name=value,name=value" (names as in Ranking: bigram_scale, exact_scale,
+/// identifier_scale, named_boost, k1, b, common_share, long_query_words). Benchmarks use it
+/// to compare settings without a rebuild; an unknown name or a bad number is an error.
+core::Status apply_ranking(Ranking& r, const std::string& spec);
 
 class Index {
  public:

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/log.h"
 #include "http/message.h"
@@ -183,7 +184,9 @@ class XapianIndex final : public Index {
             continue;
           }
           doc.add_posting(clip(t.folded), base + t.pos, wdf);
-          doc.add_term(clip("Z" + t.exact), wdf);
+          // Queries add Z terms only for words written with diacritics: a plain word's exact
+          // form would be a second copy of its folded term that no query ever asks for.
+          if (t.has_diacritics()) doc.add_term(clip("Z" + t.exact), wdf);
           if (prev && prev->pos + 1 == t.pos) doc.add_term(clip("B" + prev->folded + "_" + t.folded), wdf);
           prev = &t;
         }
@@ -201,14 +204,23 @@ class XapianIndex final : public Index {
       doc.add_value(kSlotGroup, d.group);
       nlohmann::json data = {{"p", d.payload}, {"s", d.snippet_text}, {"g", d.group}};
       doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      w.replace_document("Q" + d.id, doc);
+      // Filling an empty index (first build, reindex after clear()): an id not put yet in
+      // this session cannot be in the index, so add_document skips the by-term lookup and
+      // delete that replace_document does for every document.
+      if (fresh_ && fresh_ids_.insert(d.id).second) w.add_document(doc);
+      else w.replace_document("Q" + d.id, doc);
       if (!d.group_title.empty()) {
-        std::string folded;
-        for (const auto& t : text::tokenize(d.group_title))
-          if (t.kind != text::Token::Kind::Identifier) folded += (folded.empty() ? "" : " ") + t.folded;
-        w.set_metadata("group:" + d.group, folded);
-        std::lock_guard lock(groups_mu_);
-        groups_[d.group] = folded;
+        // Articles of one law come in a row with the same title: fold and store it once.
+        auto& known = group_titles_[d.group];
+        if (known != d.group_title) {
+          known = d.group_title;
+          std::string folded;
+          for (const auto& t : text::tokenize(d.group_title))
+            if (t.kind != text::Token::Kind::Identifier) folded += (folded.empty() ? "" : " ") + t.folded;
+          w.set_metadata("group:" + d.group, folded);
+          std::lock_guard lock(groups_mu_);
+          groups_[d.group] = folded;
+        }
       }
     });
   }
@@ -221,6 +233,7 @@ class XapianIndex final : public Index {
     return write([&](Xapian::WritableDatabase& w) {
       w.delete_document("G" + group);
       w.set_metadata("group:" + group, "");
+      group_titles_.erase(group);
       std::lock_guard lock(groups_mu_);
       groups_.erase(group);
     });
@@ -234,6 +247,9 @@ class XapianIndex final : public Index {
       std::vector<Xapian::docid> ids;
       for (auto it = w.postlist_begin(""); it != w.postlist_end(""); ++it) ids.push_back(*it);
       for (auto id : ids) w.delete_document(id);
+      fresh_ = true;  // empty now: the puts that follow may add instead of replace
+      fresh_ids_.clear();
+      group_titles_.clear();
       std::lock_guard lock(groups_mu_);
       groups_.clear();
     });
@@ -294,6 +310,10 @@ class XapianIndex final : public Index {
         if (count[t]++ == 0) order.push_back(std::move(t));
       }
       bool empty() const { return order.empty(); }
+      // Drops the terms that occur in more than max_docs documents (see `Ranking::common_share`).
+      void drop_common(const Xapian::Database& db, Xapian::doccount max_docs) {
+        std::erase_if(order, [&](const std::string& t) { return db.get_termfreq(t) > max_docs; });
+      }
       Xapian::Query query() const {
         std::vector<Xapian::Query> qs;
         qs.reserve(order.size());
@@ -324,24 +344,41 @@ class XapianIndex final : public Index {
       prev = &t;
     }
     if (words.empty() && ids.empty()) return res;  // only punctuation: an empty result, not an error
-    std::vector<Xapian::Query> parts;
-    if (!words.empty()) parts.push_back(words.query());
-    if (!pairs.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, pairs.query(), ranking_.bigram_scale);
-    if (!exact.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, exact.query(), ranking_.exact_scale);
-    if (!ids.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, ids.query(), ranking_.identifier_scale);
-    Xapian::Query query(Xapian::Query::OP_OR, parts.begin(), parts.end());
-    std::vector<Xapian::Query> filters;
-    for (const auto& [facet, values] : q.filters) {
-      if (values.empty()) continue;
-      std::vector<Xapian::Query> alts;
-      for (const auto& v : values) alts.emplace_back(clip("F" + facet + ":" + v));
-      filters.emplace_back(Xapian::Query::OP_OR, alts.begin(), alts.end());
-    }
-    if (!filters.empty())
-      query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
 
     try {
       auto r = reader();
+      // Long queries (a question pasted with its answer choices): the terms found in more
+      // than `common_share` of the documents leave the OR. Their BM25 weight is small (low
+      // idf) but their posting lists are most of the index, and Xapian cannot prune an OR of
+      // ~50 such lists; rarer words, the phrases they form with their neighbours (pairs are
+      // tested on their own frequency) and identifiers carry the ranking. Short queries keep
+      // every term: there each word matters and the match is cheap anyway.
+      if (words.order.size() >= ranking_.long_query_words && ranking_.common_share < 1) {
+        const auto max_docs = static_cast<Xapian::doccount>(ranking_.common_share * r.db->get_doccount());
+        auto kept = words;
+        kept.drop_common(*r.db, max_docs);
+        if (!kept.empty() || !ids.empty()) {  // a query of common words only keeps them all
+          words = std::move(kept);
+          exact.drop_common(*r.db, max_docs);
+          pairs.drop_common(*r.db, max_docs);
+        }
+      }
+      std::vector<Xapian::Query> parts;
+      if (!words.empty()) parts.push_back(words.query());
+      if (!pairs.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, pairs.query(), ranking_.bigram_scale);
+      if (!exact.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, exact.query(), ranking_.exact_scale);
+      if (!ids.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, ids.query(), ranking_.identifier_scale);
+      Xapian::Query query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+      std::vector<Xapian::Query> filters;
+      for (const auto& [facet, values] : q.filters) {
+        if (values.empty()) continue;
+        std::vector<Xapian::Query> alts;
+        for (const auto& v : values) alts.emplace_back(clip("F" + facet + ":" + v));
+        filters.emplace_back(Xapian::Query::OP_OR, alts.begin(), alts.end());
+      }
+      if (!filters.empty())
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                              Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
       const auto weighting = Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, 0.5);
       Xapian::Enquire enq(*r.db);
       enq.set_query(query);
@@ -461,7 +498,14 @@ class XapianIndex final : public Index {
   core::Status write(F&& f) {
     std::lock_guard lock(write_mu_);
     try {
-      if (!writer_) writer_ = std::make_unique<Xapian::WritableDatabase>(dir_, Xapian::DB_CREATE_OR_OPEN);
+      if (!writer_) {
+        writer_ = std::make_unique<Xapian::WritableDatabase>(dir_, Xapian::DB_CREATE_OR_OPEN);
+        // Another process may have written since our last session: only an index empty
+        // when this writer opened counts as fresh, and only for ids put through it.
+        fresh_ = writer_->get_doccount() == 0;
+        fresh_ids_.clear();
+        group_titles_.clear();
+      }
       f(*writer_);
     } catch (const Xapian::DatabaseLockError&) {
       return Error::of(ErrorCode::Unavailable, "Chỉ mục tìm kiếm đang được một tiến trình khác ghi; hãy thử lại.");
@@ -483,6 +527,10 @@ class XapianIndex final : public Index {
   Ranking ranking_;
   std::mutex write_mu_;
   std::unique_ptr<Xapian::WritableDatabase> writer_;
+  // Under write_mu_, for the current writer session:
+  bool fresh_ = false;                    ///< the index was empty when the writer opened (or cleared)
+  std::unordered_set<std::string> fresh_ids_;  ///< ids put since then (superset of those present)
+  std::unordered_map<std::string, std::string> group_titles_;  ///< group → title already stored
   std::mutex pool_mu_;
   std::vector<Reader> pool_;
   std::atomic<uint64_t> generation_{0};
@@ -491,6 +539,35 @@ class XapianIndex final : public Index {
 };
 
 }  // namespace
+
+core::Status apply_ranking(Ranking& r, const std::string& spec) {
+  const std::map<std::string, double*> knobs = {
+      {"bigram_scale", &r.bigram_scale}, {"exact_scale", &r.exact_scale}, {"identifier_scale", &r.identifier_scale},
+      {"named_boost", &r.named_boost},   {"k1", &r.k1},                   {"b", &r.b},
+      {"common_share", &r.common_share}};
+  size_t i = 0;
+  while (i < spec.size()) {
+    size_t end = spec.find(',', i);
+    if (end == std::string::npos) end = spec.size();
+    std::string item = spec.substr(i, end - i);
+    i = end + 1;
+    auto eq = item.find('=');
+    std::string name = item.substr(0, eq);
+    double v = 0;
+    try {
+      size_t used = 0;
+      if (eq == std::string::npos) throw std::invalid_argument(name);
+      v = std::stod(item.substr(eq + 1), &used);
+      if (used != item.size() - eq - 1) throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      return Error::of(ErrorCode::BadRequest, "Tham số xếp hạng không hợp lệ: " + item);
+    }
+    if (name == "long_query_words") r.long_query_words = static_cast<size_t>(v);
+    else if (auto it = knobs.find(name); it != knobs.end()) *it->second = v;
+    else return Error::of(ErrorCode::BadRequest, "Tham số xếp hạng không hợp lệ: " + item);
+  }
+  return {};
+}
 
 core::Result<std::unique_ptr<Index>> Index::open(const std::string& dir) {
   auto x = std::make_unique<XapianIndex>(dir);

@@ -351,5 +351,57 @@ TEST_F(IndexTest, SnippetMarksMatchedWordsAndEscapesHtml) {
   EXPECT_EQ(r.hits[0].snippet.rfind("… ", 0), 0u) << "cut at the start is shown";
 }
 
+TEST_F(IndexTest, ALongQuestionWithItsChoicesStillFindsTheRightArticleFirst) {
+  // Every article of this little law ends with the same boilerplate, so its words are in
+  // all documents: a long question drops them from the match (they would cost most of the
+  // time at scale) and must still put the article that answers it first.
+  const std::string tail = " Cơ quan, tổ chức, cá nhân có trách nhiệm thực hiện theo quy định của pháp luật.";
+  put(doc("a:kn", "d:1", "Người khiếu nại gửi đơn trong thời hạn 90 ngày kể từ ngày nhận quyết định hành chính." + tail,
+          "Thời hạn khiếu nại"));
+  put(doc("a:tc", "d:1", "Người tố cáo gửi đơn trong thời hạn 30 ngày kể từ ngày phát hiện hành vi vi phạm." + tail,
+          "Thời hạn tố cáo"));
+  const char* topics[] = {"Tỉnh An Hòa lập quỹ hỗ trợ nông dân trồng lúa.", "Chợ phiên họp vào sáng chủ nhật.",
+                          "Nhà văn hóa xã mở cửa buổi tối.", "Thư viện cho mượn sách miễn phí.",
+                          "Trạm y tế khám bệnh cho trẻ em.", "Bến đò có áo phao cho khách."};
+  int n = 0;
+  for (const char* t : topics) put(doc("a:o" + std::to_string(++n), "d:1", t + tail, "Điều khác"));
+  commit();
+  const std::string question =
+      "Theo quy định của pháp luật, cơ quan, tổ chức, cá nhân có trách nhiệm thực hiện và người khiếu nại gửi đơn "
+      "trong thời hạn bao lâu kể từ ngày nhận quyết định hành chính? 30 ngày 60 ngày 90 ngày 120 ngày";
+  const std::string folded =
+      "theo quy dinh cua phap luat, co quan, to chuc, ca nhan co trach nhiem thuc hien va nguoi khieu nai gui don "
+      "trong thoi han bao lau ke tu ngay nhan quyet dinh hanh chinh? 30 ngay 60 ngay 90 ngay 120 ngay";
+  for (const auto& q : {question, folded}) {
+    auto r = search(q);
+    ASSERT_FALSE(r.hits.empty()) << q;
+    EXPECT_EQ(r.hits[0].id, "a:kn") << q << "\n" << dump(r);
+    // The dropped words are still highlighted in the snippet.
+    EXPECT_NE(r.hits[0].snippet.find("<mark>pháp</mark> <mark>luật.</mark>"), std::string::npos) << r.hits[0].snippet;
+  }
+  // The same first article as with every term kept.
+  index_->ranking().common_share = 1;
+  EXPECT_EQ(search(question).hits.at(0).id, "a:kn");
+  index_->ranking().common_share = 0.3;
+  // A long query made only of words every article has keeps them all: it still finds them.
+  auto r = search("cơ quan tổ chức cá nhân có trách nhiệm thực hiện theo quy định của pháp luật");
+  EXPECT_EQ(r.hits.size(), 8u) << dump(r);
+  // A short query keeps its common words too.
+  EXPECT_EQ(search("quy định pháp luật").hits.size(), 8u);
+}
+
+TEST(Ranking, ApplyRankingSetsKnobsAndRejectsUnknownOnes) {
+  Ranking r;
+  ASSERT_TRUE(apply_ranking(r, "common_share=0.2,long_query_words=20,named_boost=2").ok());
+  EXPECT_DOUBLE_EQ(r.common_share, 0.2);
+  EXPECT_EQ(r.long_query_words, 20u);
+  EXPECT_DOUBLE_EQ(r.named_boost, 2);
+  EXPECT_FALSE(apply_ranking(r, "nonsense=1").ok());
+  EXPECT_FALSE(apply_ranking(r, "k1=abc").ok());
+  EXPECT_FALSE(apply_ranking(r, "k1").ok());
+  EXPECT_FALSE(apply_ranking(r, "b=0.5x").ok());
+  EXPECT_DOUBLE_EQ(r.b, 0.75) << "a rejected value leaves the knob alone";
+}
+
 }  // namespace
 }  // namespace pbgdpl::search
