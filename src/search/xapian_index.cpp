@@ -357,7 +357,11 @@ class XapianIndex final : public Index {
         const auto max_docs = static_cast<Xapian::doccount>(ranking_.common_share * r.db->get_doccount());
         auto kept = words;
         kept.drop_common(*r.db, max_docs);
-        if (!kept.empty() || !ids.empty()) {  // a query of common words only keeps them all
+        // A query whose only matching words are common keeps them all (else it would find
+        // nothing, or only what its rare identifiers or unknown words match).
+        const bool kept_matches = std::any_of(kept.order.begin(), kept.order.end(),
+                                              [&](const std::string& t) { return r.db->get_termfreq(t) > 0; });
+        if (kept_matches) {
           words = std::move(kept);
           exact.drop_common(*r.db, max_docs);
           pairs.drop_common(*r.db, max_docs);
