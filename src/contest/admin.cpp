@@ -1,4 +1,5 @@
-// Admin pages of contests: the question bank (add, paste-import), the contest builder, the
+// Admin pages of contests: the question bank (add, import by file upload or paste, edit with
+// version history), the contest builder, the
 // evaluation page with server-rendered SVG charts, CSV/XLSX exports, the printable winners
 // list, disqualification; and the public, printable certificate with a verifying QR code.
 #include <qrencode.h>
@@ -16,6 +17,7 @@
 #include "core/crypto.h"
 #include "core/time.h"
 #include "core/utf8.h"
+#include "http/multipart.h"
 
 namespace pbgdpl::contest {
 
@@ -146,39 +148,121 @@ Result<std::vector<std::vector<std::string>>> export_rows(Service& svc, const Co
   return rows;
 }
 
-QuestionInput question_from_form(const http::Form& f) {
+/// Option rows of the question forms (the bank accepts up to 10 options).
+constexpr int kMaxOptions = 10;
+/// Largest bank file accepted by upload (the whole ALQAC train.json is 0.36 MB).
+constexpr size_t kMaxBankFile = 4u << 20;
+/// The upload route reads bodies up to this size so that a file somewhat over the limit
+/// gets the specific message below rather than the server's generic 413.
+constexpr size_t kMaxBankUpload = 16u << 20;
+
+std::string plain_number(double v) {
+  char b[40];
+  std::snprintf(b, sizeof b, "%.15g", v);
+  return b;
+}
+
+/// What the question editor shows, as strings: from a stored version or from the user's
+/// own (maybe invalid) input when the form comes back with an error.
+struct EditorFields {
+  std::string type, topic, difficulty, text, explanation, provisions, number, tolerance, points, truth;
+  std::vector<std::pair<std::string, bool>> options;  ///< non-empty rows only
+};
+
+EditorFields fields_of(const Question& q) {
+  EditorFields e;
+  e.type = std::string(qtype_code(q.cur.type));
+  e.topic = q.topic;
+  e.difficulty = std::to_string(q.difficulty);
+  e.text = q.cur.text;
+  e.explanation = q.cur.explanation;
+  for (const auto& p : q.cur.provisions) e.provisions += (e.provisions.empty() ? "" : "\n") + p;
+  if (q.cur.type == QType::Numeric) {
+    e.number = plain_number(q.cur.number);
+    e.tolerance = plain_number(q.cur.tolerance);
+  }
+  e.points = plain_number(q.cur.points);
+  if (q.cur.type == QType::TrueFalse) e.truth = !q.cur.options.empty() && q.cur.options[0].correct ? "dung" : "sai";
+  else
+    for (const auto& o : q.cur.options) e.options.emplace_back(o.text, o.correct);
+  return e;
+}
+
+EditorFields fields_of(const http::Form& f) {
+  EditorFields e;
+  e.type = f.get("type");
+  e.topic = f.get("topic");
+  e.difficulty = f.get("difficulty");
+  e.text = f.get("text");
+  e.explanation = f.get("explanation");
+  e.provisions = f.get("provisions");
+  e.number = f.get("number");
+  e.tolerance = f.get("tolerance");
+  e.points = f.get("points");
+  e.truth = f.get("truth");
+  auto correct = f.all("correct");
+  for (int i = 0; i < kMaxOptions; ++i) {
+    auto t = f.get("option" + std::to_string(i));
+    if (core::trim(t).empty()) continue;
+    e.options.emplace_back(t, std::find(correct.begin(), correct.end(), std::to_string(i)) != correct.end());
+  }
+  return e;
+}
+
+/// The question the add and edit forms describe; what does not parse is left for
+/// check_question to refuse with its message.
+QuestionInput question_from(const EditorFields& e) {
   QuestionInput q;
-  q.topic = f.get("topic");
-  q.type = f.get("type");
-  q.text = f.get("text");
-  q.explanation = f.get("explanation");
+  q.topic = e.topic;
+  q.type = e.type;
+  q.text = e.text;
+  q.explanation = e.explanation;
   try {
-    q.difficulty = std::stoi(f.get("difficulty"));
+    q.difficulty = std::stoi(e.difficulty);
   } catch (const std::exception&) {
     q.difficulty = 0;
   }
-  std::string prov = f.get("provisions");
-  std::stringstream ps(prov);
+  try {
+    q.points = e.points.empty() ? 1 : std::stod(e.points);
+  } catch (const std::exception&) {
+    q.points = 0;
+  }
+  std::stringstream ps(e.provisions);
   for (std::string line; std::getline(ps, line);)
     if (!core::trim(line).empty()) q.provisions.emplace_back(core::trim(line));
-  auto correct = f.all("correct");
-  for (int i = 0; i < 6; ++i) {
-    auto t = f.get("option" + std::to_string(i));
-    if (core::trim(t).empty()) continue;
-    bool ok = std::find(correct.begin(), correct.end(), std::to_string(i)) != correct.end();
-    q.options.push_back({t, ok});
-  }
-  if (q.type == "true_false") q.options = {{"Đúng", f.get("truth") == "dung"}, {"Sai", f.get("truth") != "dung"}};
+  for (const auto& [text, correct] : e.options) q.options.push_back({text, correct});
+  if (q.type == "true_false") q.options = {{"Đúng", e.truth == "dung"}, {"Sai", e.truth != "dung"}};
   if (q.type == "numeric") {
     try {
-      q.number = std::stod(f.get("number"));
-      auto tol = f.get("tolerance");
-      q.tolerance = tol.empty() ? 0 : std::stod(tol);
+      q.number = std::stod(e.number);
+      q.tolerance = e.tolerance.empty() ? 0 : std::stod(e.tolerance);
     } catch (const std::exception&) {
       q.number = std::nan("");
     }
   }
   return q;
+}
+
+QuestionInput question_from_form(const http::Form& f) { return question_from(fields_of(f)); }
+
+json editor_json(const EditorFields& e) {
+  json types = json::array();
+  for (auto t : {QType::Single, QType::Multiple, QType::TrueFalse, QType::Numeric, QType::Prediction})
+    types.push_back({{"code", qtype_code(t)}, {"label", qtype_label(t)}, {"selected", qtype_code(t) == e.type}});
+  json diffs = json::array();
+  for (auto [v, label] : std::vector<std::pair<int, std::string>>{{1, "Dễ"}, {2, "Trung bình"}, {3, "Khó"}})
+    diffs.push_back({{"value", v}, {"label", label}, {"selected", std::to_string(v) == e.difficulty}});
+  // The saved options plus empty rows to add more (no JavaScript), at least four rows.
+  json options = json::array();
+  size_t rows = std::min<size_t>(kMaxOptions, std::max<size_t>(4, e.options.size() + 2));
+  for (size_t i = 0; i < rows; ++i) {
+    bool have = i < e.options.size();
+    options.push_back({{"i", i}, {"letter", std::string(1, static_cast<char>('A' + i))},
+                       {"text", have ? e.options[i].first : ""}, {"correct", have && e.options[i].second}});
+  }
+  return {{"types", types}, {"difficulties", diffs}, {"options", options}, {"topic", e.topic}, {"text", e.text},
+          {"explanation", e.explanation}, {"provisions", e.provisions}, {"number", e.number}, {"tolerance", e.tolerance},
+          {"points", e.points}, {"truth_dung", e.truth == "dung"}, {"truth_sai", e.truth == "sai"}};
 }
 
 }  // namespace
@@ -240,23 +324,124 @@ void register_admin_routes(http::Router& r, Service& svc, const web::Site& site)
     }
     return web::redirect_with_flash("/quan-tri/cuoc-thi/ngan-hang", "Đã thêm câu hỏi số " + std::to_string(q->id) + ".");
   });
-  r.post("/quan-tri/cuoc-thi/ngan-hang/nhap", [&, bank_page](Request& req) {
+  // Both import forms end here: all rows checked, then all stored or none.
+  auto finish_import = [&, bank_page](Request& req, ParsedBank parsed, const std::string& what) {
+    if (!parsed.errors.empty())
+      return bank_page(req, {{"error", {{"message", what + " có lỗi, chưa nhập câu nào."}, {"details", parsed.errors}}}}, 422);
+    if (parsed.questions.empty())
+      return bank_page(req, {{"error", {{"message", what + " không có câu hỏi nào để nhập."}}}}, 422);
+    auto rep = svc.import_questions(req.user, accounts::Service::actor_of(req), std::move(parsed.questions));
+    if (!rep) return bank_page(req, {{"error", {{"message", rep.error().message}}}}, core::error_status(rep.error().code));
+    if (!rep->errors.empty())
+      return bank_page(req, {{"error", {{"message", what + " có lỗi, chưa nhập câu nào."}, {"details", rep->errors}}}}, 422);
+    std::string msg = "Đã nhập " + what + ": " + std::to_string(rep->created) + " câu mới, " + std::to_string(rep->updated) +
+                      " cập nhật (" + std::to_string(rep->versioned) + " thành phiên bản mới), " +
+                      std::to_string(rep->unchanged) + " không đổi";
+    if (parsed.skipped) msg += ", bỏ qua " + std::to_string(parsed.skipped) + " câu tự luận (không có đáp án để chấm)";
+    return web::redirect_with_flash("/quan-tri/cuoc-thi/ngan-hang", msg + ".");
+  };
+  r.post("/quan-tri/cuoc-thi/ngan-hang/nhap", [&, bank_page, finish_import](Request& req) {
     require_staff(req);
     auto f = http::unwrap(req.form());
     auto format = f.get("format");
     if (format != "csv" && format != "json") http::fail(Error::of(ErrorCode::Validation, "Định dạng phải là CSV hoặc JSON.", "format"));
     auto parsed = parse_bank(f.get("content"), format);
     if (!parsed) return bank_page(req, {{"error", {{"message", parsed.error().message}}}}, core::error_status(parsed.error().code));
-    if (!parsed->errors.empty())
-      return bank_page(req, {{"error", {{"message", "Tệp có lỗi, chưa nhập câu nào."}, {"details", parsed->errors}}}}, 422);
-    auto rep = svc.import_questions(req.user, accounts::Service::actor_of(req), std::move(parsed->questions));
-    if (!rep) return bank_page(req, {{"error", {{"message", rep.error().message}}}}, core::error_status(rep.error().code));
-    if (!rep->errors.empty())
-      return bank_page(req, {{"error", {{"message", "Tệp có lỗi, chưa nhập câu nào."}, {"details", rep->errors}}}}, 422);
-    return web::redirect_with_flash("/quan-tri/cuoc-thi/ngan-hang",
-                                    "Đã nhập: " + std::to_string(rep->created) + " câu mới, " + std::to_string(rep->updated) +
-                                        " cập nhật, " + std::to_string(rep->unchanged) + " không đổi.");
+    return finish_import(req, std::move(*parsed), "Nội dung dán vào");
   }, {4u << 20, false, false});
+  r.post("/quan-tri/cuoc-thi/ngan-hang/tai-len", [&, bank_page, finish_import](Request& req) {
+    require_staff(req);
+    auto parts = http::parse_multipart(req.header("content-type"), req.body);
+    if (!parts) return bank_page(req, {{"error", {{"message", parts.error().message}}}}, core::error_status(parts.error().code));
+    if (!http::multipart_csrf_ok(req, *parts)) http::fail(ErrorCode::CsrfFailed);
+    auto refuse = [&](int status, const std::string& msg) { return bank_page(req, {{"error", {{"message", msg}}}}, status); };
+    const http::Part* file = http::find_part(*parts, "file");
+    if (!file || (file->filename.empty() && file->data.empty())) return refuse(422, "Hãy chọn một tệp câu hỏi để tải lên.");
+    std::string name = file->filename.empty() ? "tải lên" : file->filename;
+    if (file->data.size() > kMaxBankFile)
+      return refuse(413, "Tệp “" + name + "” có dung lượng " + num(static_cast<double>(file->data.size()) / (1 << 20), 1) +
+                             " MB, vượt quá giới hạn 4 MB của tệp câu hỏi. Hãy chia thành nhiều tệp nhỏ hơn.");
+    const http::Part* fmt = http::find_part(*parts, "format");
+    std::string format = fmt && !fmt->data.empty() ? fmt->data : "auto";
+    std::string detected = detect_bank_format(file->data);
+    if (format == "auto") {
+      if (detected.empty())
+        return refuse(422, "Không nhận ra định dạng của tệp “" + name +
+                               "”: chỉ nhận bảng tính XLSX, tệp CSV hoặc JSON (UTF-8) và tệp ALQAC train.json.");
+      format = detected;
+    } else if (format != "csv" && format != "xlsx" && format != "json" && format != "alqac") {
+      return refuse(422, "Định dạng phải là CSV, XLSX, JSON hoặc ALQAC.");
+    } else if (format == "xlsx" && detected != "xlsx") {
+      return refuse(422, "Tệp “" + name + "” không phải bảng tính XLSX dù đã chọn định dạng XLSX.");
+    } else if (format != "xlsx" && detected == "xlsx") {
+      return refuse(422, "Tệp “" + name + "” là bảng tính XLSX; hãy chọn định dạng XLSX hoặc “Tự nhận biết”.");
+    }
+    auto parsed = parse_bank(file->data, format);
+    if (!parsed) {
+      // The file's content is what is wrong (corrupt workbook, bad CSV, not UTF-8): 422.
+      int status = parsed.error().code == ErrorCode::PayloadTooLarge ? 413 : 422;
+      return refuse(status, "Không đọc được tệp “" + name + "”: " + parsed.error().message + " Chưa nhập câu nào.");
+    }
+    return finish_import(req, std::move(*parsed), "tệp “" + name + "”");
+  }, {kMaxBankUpload, /*csrf_exempt: checked in the handler on the multipart body*/ true, false});
+
+  // ---- question editor -----------------------------------------------------------------
+  auto editor = [&](Request& req, const Question& q, const EditorFields& fields, int revision, json extra, int status) {
+    json history = json::array();
+    for (const auto& v : http::unwrap(svc.question_versions(q.id)))
+      history.push_back({{"version", v.version},
+                         {"current", v.version == q.current_version},
+                         {"created_at", core::vn_datetime(v.created_at)},
+                         {"created_by", v.created_by.empty() ? "không rõ" : v.created_by},
+                         {"edited", v.edited_at != 0},
+                         {"edited_at", v.edited_at ? core::vn_datetime(v.edited_at) : ""},
+                         {"edited_by", v.edited_by},
+                         {"text", v.text}});
+    json d = editor_json(fields);
+    d["id"] = q.id;
+    d["key"] = q.ext_key;
+    d["version"] = q.current_version;
+    d["revision"] = revision;
+    d["history"] = history;
+    for (auto& [k, v] : extra.items()) d[k] = v;
+    return site.page(req, "Sửa câu hỏi số " + std::to_string(q.id), "contest_question", d, status);
+  };
+  auto load_question = [&](int64_t id) {
+    auto q = http::unwrap(svc.question(id));
+    if (!q) http::fail(Error::of(ErrorCode::NotFound, "Không tìm thấy câu hỏi số " + std::to_string(id) + "."));
+    return *q;
+  };
+  r.get("/quan-tri/cuoc-thi/ngan-hang/{id:int}", [&, editor, load_question](Request& req) {
+    if (!req.user.signed_in()) return Response::redirect("/dang-nhap?next=" + http::percent_encode(req.target));
+    require_staff(req);
+    auto q = load_question(req.param_int("id"));
+    return editor(req, q, fields_of(q), q.revision, json::object(), 200);
+  });
+  r.post("/quan-tri/cuoc-thi/ngan-hang/{id:int}", [&, editor, load_question](Request& req) {
+    require_staff(req);
+    auto q = load_question(req.param_int("id"));
+    auto f = http::unwrap(req.form());
+    int expected = 0;
+    try {
+      expected = std::stoi(f.get("revision"));
+    } catch (const std::exception&) {
+      http::fail(Error::of(ErrorCode::BadRequest, "Biểu mẫu thiếu số hiệu bản đang sửa; hãy mở lại trang sửa câu hỏi."));
+    }
+    auto saved = svc.edit_question(req.user, accounts::Service::actor_of(req), q.id, question_from_form(f), std::optional<int>(expected));
+    if (!saved) {
+      const auto& e = saved.error();
+      json err = {{"message", e.message}, {"field", e.field}, {"conflict", e.code == ErrorCode::Conflict}};
+      // The user's own input comes back (nothing is lost); the revision stays the one the
+      // form was opened at, so a stale form keeps being refused until it is reopened.
+      return editor(req, q, fields_of(f), expected, {{"error", err}}, core::error_status(e.code));
+    }
+    std::string msg = saved->current_version != q.current_version
+                          ? "Đã lưu thành phiên bản " + std::to_string(saved->current_version) +
+                                " (phiên bản " + std::to_string(q.current_version) +
+                                " đã được dùng nên được giữ nguyên cho các lượt thi đã làm)."
+                          : "Đã lưu phiên bản " + std::to_string(saved->current_version) + ".";
+    return web::redirect_with_flash("/quan-tri/cuoc-thi/ngan-hang/" + std::to_string(q.id), msg);
+  });
 
   // ---- contest builder -----------------------------------------------------------------
   auto builder = [&](Request& req, json extra, int status) {

@@ -238,27 +238,34 @@ core::Result<ParsedBank> parse_bank_rows(const std::vector<std::vector<std::stri
   return out;
 }
 
-core::Result<std::vector<std::vector<std::string>>> read_xlsx_rows(const std::string& path);
-
 core::Result<ParsedBank> parse_bank(const std::string& bytes, const std::string& format) {
-  if (!core::utf8_valid(bytes)) return Error::of(ErrorCode::InvalidUtf8, "Tệp không phải văn bản UTF-8 hợp lệ.");
-  if (format == "json") return parse_json(bytes);
-  if (format == "alqac") return parse_alqac(bytes);
-  if (format == "csv") {
-    std::string err;
-    auto rows = parse_csv(bytes, &err);
-    if (!err.empty()) return Error::of(ErrorCode::BadRequest, "Tệp CSV lỗi: " + err + ".");
-    return parse_bank_rows(rows);
-  }
-  return Error::of(ErrorCode::BadRequest, "Định dạng không được hỗ trợ: " + format + " (csv, xlsx, json, alqac).");
-}
-
-core::Result<ParsedBank> read_bank_file(const std::string& path, const std::string& format) {
   if (format == "xlsx") {
-    auto rows = read_xlsx_rows(path);
+    auto rows = xlsx_rows_of(bytes);
     if (!rows) return rows.take_error();
     return parse_bank_rows(*rows);
   }
+  if (format != "json" && format != "alqac" && format != "csv")
+    return Error::of(ErrorCode::BadRequest, "Định dạng không được hỗ trợ: " + format + " (csv, xlsx, json, alqac).");
+  if (!core::utf8_valid(bytes)) return Error::of(ErrorCode::InvalidUtf8, "Tệp không phải văn bản UTF-8 hợp lệ.");
+  if (format == "json") return parse_json(bytes);
+  if (format == "alqac") return parse_alqac(bytes);
+  std::string err;
+  auto rows = parse_csv(bytes, &err);
+  if (!err.empty()) return Error::of(ErrorCode::BadRequest, "Tệp CSV lỗi: " + err + ".");
+  return parse_bank_rows(rows);
+}
+
+std::string detect_bank_format(std::string_view b) {
+  if (b.starts_with("PK\x03\x04")) return "xlsx";
+  if (!core::utf8_valid(b)) return "";
+  size_t p = b.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  while (p < b.size() && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r' || b[p] == '\n')) ++p;
+  if (p < b.size() && (b[p] == '[' || b[p] == '{'))
+    return b.substr(p, 4096).find("\"question_type\"") != std::string_view::npos ? "alqac" : "json";
+  return "csv";
+}
+
+core::Result<ParsedBank> read_bank_file(const std::string& path, const std::string& format) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::of(ErrorCode::NotFound, "Không mở được tệp " + path);
   std::stringstream ss;

@@ -46,7 +46,19 @@ struct Question {
   int difficulty = 2;  ///< 1 dễ, 2 trung bình, 3 khó
   int current_version = 1;
   int64_t updated_at = 0;
+  int revision = 1;  ///< bumped by every change (the editor's optimistic lock)
   QuestionVersion cur;
+};
+
+/// One line of a question's version history.
+struct VersionInfo {
+  int64_t id = 0;
+  int version = 1;
+  std::string text;
+  int64_t created_at = 0;
+  std::string created_by;
+  int64_t edited_at = 0;  ///< last change in place (0 = never)
+  std::string edited_by;
 };
 
 /// What an editor or importer gives for a question.

@@ -208,7 +208,7 @@ Result<Question> Service::add_question(const http::Principal& who, const account
     if (!id) return id.take_error();
     q.id = *id;
     q.cur = version_of(in);
-    auto vid = store::insert_version(c, q.id, 1, q.cur, t);
+    auto vid = store::insert_version(c, q.id, 1, q.cur, t, a.name);
     if (!vid) return vid.take_error();
     q.cur.id = *vid;
     q.cur.question_id = q.id;
@@ -219,15 +219,22 @@ Result<Question> Service::add_question(const http::Principal& who, const account
 }
 
 Result<Question> Service::edit_question(const http::Principal& who, const accounts::Actor& a, int64_t id,
-                                        QuestionInput in) {
+                                        QuestionInput in, std::optional<int> expected_revision) {
   if (!accounts::Service::can_somewhere(who, accounts::Permission::EditContent)) return Error::of(ErrorCode::Forbidden);
   PBGDPL_TRY(check_question(in));
   int64_t t = now();
-  return db_.write([&](Conn& c) -> Result<Question> {
+  auto r = db_.write([&](Conn& c) -> Result<Question> {
     auto cur = store::question_by_id(c, id);
     if (!cur) return cur.take_error();
     if (!*cur) return Error::of(ErrorCode::NotFound, "Không tìm thấy câu hỏi.");
     Question q = **cur;
+    // Read inside the write transaction (one writer at a time), so two editors who opened
+    // the same revision cannot both save.
+    if (expected_revision && *expected_revision != q.revision)
+      return Error::of(ErrorCode::Conflict,
+                       "Câu hỏi đã được thay đổi sau khi bạn mở trang (hiện là phiên bản " + std::to_string(q.current_version) +
+                           "). Hãy mở lại trang để xem nội dung mới nhất rồi sửa lại; thay đổi của bạn chưa được lưu.",
+                       "revision");
     auto used = store::version_in_use(c, q.id, q.cur.id, t);
     if (!used) return used.take_error();
     json before = {{"version", q.current_version}, {"text", q.cur.text}};
@@ -237,21 +244,39 @@ Result<Question> Service::edit_question(const http::Principal& who, const accoun
     auto v = version_of(in);
     if (*used) {
       ++q.current_version;
-      auto vid = store::insert_version(c, q.id, q.current_version, v, t);
+      auto vid = store::insert_version(c, q.id, q.current_version, v, t, a.name);
       if (!vid) return vid.take_error();
       v.id = *vid;
+      v.created_at = t;
     } else {
       v.id = q.cur.id;
-      PBGDPL_TRY(store::update_version(c, v.id, v));
+      v.created_at = q.cur.created_at;
+      PBGDPL_TRY(store::update_version(c, v.id, v, t, a.name));
     }
     v.question_id = q.id;
     v.version = q.current_version;
     q.cur = v;
     PBGDPL_TRY(store::update_question(c, q));
+    ++q.revision;
     PBGDPL_TRY(accounts::Service::record(c, a, "contest.question.edit", "contest_question", std::to_string(q.id), before,
                                          {{"version", q.current_version}, {"new_version", *used}, {"text", v.text}}));
     return q;
   });
+  if (r) {
+    // A version changed in place must not be served from the cache with its old text, and
+    // cached contest pools must draw the new current version.
+    {
+      std::unique_lock lk(vmu_);
+      versions_.erase(r->cur.id);
+    }
+    std::lock_guard l(cmu_);
+    contests_.clear();
+  }
+  return r;
+}
+
+Result<std::vector<VersionInfo>> Service::question_versions(int64_t id) {
+  return db_.read([&](Conn& c) { return store::versions_of(c, id); });
 }
 
 Result<std::optional<Question>> Service::question(int64_t id) {
@@ -280,7 +305,9 @@ Result<BankImport> Service::import_questions(const http::Principal& who, const a
   }
   if (!rep.errors.empty()) return rep;
   int64_t t = now();
+  std::vector<int64_t> edited_in_place;
   auto st = db_.write([&](Conn& c) -> Status {
+    edited_in_place.clear();  // a retried transaction starts over
     for (const auto& q_in : in) {
       std::optional<Question> ex;
       if (!q_in.ext_key.empty()) {
@@ -298,7 +325,7 @@ Result<BankImport> Service::import_questions(const http::Principal& who, const a
         q.updated_at = t;
         auto id = store::insert_question(c, q);
         if (!id) return id.take_error();
-        auto vid = store::insert_version(c, *id, 1, v, t);
+        auto vid = store::insert_version(c, *id, 1, v, t, a.name);
         if (!vid) return vid.take_error();
         ++rep.created;
         continue;
@@ -317,11 +344,12 @@ Result<BankImport> Service::import_questions(const http::Principal& who, const a
       q.updated_at = t;
       if (*used) {
         ++q.current_version;
-        auto vid = store::insert_version(c, q.id, q.current_version, v, t);
+        auto vid = store::insert_version(c, q.id, q.current_version, v, t, a.name);
         if (!vid) return vid.take_error();
         ++rep.versioned;
       } else {
-        PBGDPL_TRY(store::update_version(c, q.cur.id, v));
+        PBGDPL_TRY(store::update_version(c, q.cur.id, v, t, a.name));
+        edited_in_place.push_back(q.cur.id);
       }
       PBGDPL_TRY(store::update_question(c, q));
       ++rep.updated;
@@ -331,6 +359,10 @@ Result<BankImport> Service::import_questions(const http::Principal& who, const a
                                       {"versioned", rep.versioned}});
   });
   if (!st) return st.take_error();
+  {
+    std::unique_lock lk(vmu_);
+    for (auto vid : edited_in_place) versions_.erase(vid);
+  }
   std::lock_guard l(cmu_);
   contests_.clear();
   return rep;

@@ -111,7 +111,11 @@ class Service {
   Result<Question> add_question(const http::Principal& who, const accounts::Actor& a, QuestionInput in);
   /// Edits a question. When its current version has been shown in an attempt or is in the
   /// pool of a round that is open now, a new version is made; otherwise it is changed in place.
-  Result<Question> edit_question(const http::Principal& who, const accounts::Actor& a, int64_t id, QuestionInput in);
+  /// With expected_revision (the editor's form), a question changed since → Conflict (409).
+  Result<Question> edit_question(const http::Principal& who, const accounts::Actor& a, int64_t id, QuestionInput in,
+                                 std::optional<int> expected_revision = std::nullopt);
+  /// The versions of a question, newest first (the editor's history).
+  Result<std::vector<VersionInfo>> question_versions(int64_t id);
   Result<std::optional<Question>> question(int64_t id);
   Result<std::vector<Question>> list_questions(const std::string& topic, int64_t after_id, int limit);
   Result<std::vector<std::pair<std::string, int64_t>>> topics();

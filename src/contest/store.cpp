@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kQuestionCols =
     "q.id, q.ext_key, q.org_id, q.topic, q.difficulty, q.current_version, q.updated_at, v.id, v.version, v.type, "
-    "v.text, v.body, v.created_at";
+    "v.text, v.body, v.created_at, q.revision";
 
 Question question_of(const Row& r) {
   Question q;
@@ -31,6 +31,7 @@ Question question_of(const Row& r) {
   q.cur.text = r.str(10);
   version_from_body(q.cur, json::parse(r.str(11), nullptr, false));
   q.cur.created_at = r.i64(12);
+  q.revision = static_cast<int>(r.i64(13));
   return q;
 }
 
@@ -122,26 +123,50 @@ Result<int64_t> insert_question(Conn& c, const Question& q) {
 }
 
 Status update_question(Conn& c, const Question& q) {
-  auto r = c.exec("UPDATE contest_questions SET topic = ?, difficulty = ?, current_version = ?, updated_at = ? WHERE id = ?",
-                  {q.topic, int64_t{q.difficulty}, int64_t{q.current_version}, q.updated_at, q.id});
+  auto r = c.exec(
+      "UPDATE contest_questions SET topic = ?, difficulty = ?, current_version = ?, updated_at = ?, revision = revision + 1 "
+      "WHERE id = ?",
+      {q.topic, int64_t{q.difficulty}, int64_t{q.current_version}, q.updated_at, q.id});
   if (!r) return r.take_error();
   return {};
 }
 
-Result<int64_t> insert_version(Conn& c, int64_t qid, int version, const QuestionVersion& v, int64_t now) {
+Result<int64_t> insert_version(Conn& c, int64_t qid, int version, const QuestionVersion& v, int64_t now,
+                               const std::string& by) {
   auto r = c.one(
-      "INSERT INTO contest_question_versions (question_id, version, type, text, body, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-      {qid, int64_t{version}, std::string(qtype_code(v.type)), v.text, version_body(v).dump(), now});
+      "INSERT INTO contest_question_versions (question_id, version, type, text, body, created_at, created_by) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {qid, int64_t{version}, std::string(qtype_code(v.type)), v.text, version_body(v).dump(), now, by});
   if (!r) return r.take_error();
   return (*r)->i64(0);
 }
 
-Status update_version(Conn& c, int64_t id, const QuestionVersion& v) {
-  auto r = c.exec("UPDATE contest_question_versions SET type = ?, text = ?, body = ? WHERE id = ?",
-                  {std::string(qtype_code(v.type)), v.text, version_body(v).dump(), id});
+Status update_version(Conn& c, int64_t id, const QuestionVersion& v, int64_t now, const std::string& by) {
+  auto r = c.exec("UPDATE contest_question_versions SET type = ?, text = ?, body = ?, edited_at = ?, edited_by = ? WHERE id = ?",
+                  {std::string(qtype_code(v.type)), v.text, version_body(v).dump(), now, by, id});
   if (!r) return r.take_error();
   return {};
+}
+
+Result<std::vector<VersionInfo>> versions_of(Conn& c, int64_t question_id) {
+  auto r = c.query(
+      "SELECT id, version, text, created_at, created_by, edited_at, edited_by FROM contest_question_versions "
+      "WHERE question_id = ? ORDER BY version DESC",
+      {question_id});
+  if (!r) return r.take_error();
+  std::vector<VersionInfo> out;
+  for (const auto& row : *r) {
+    VersionInfo v;
+    v.id = row.i64(0);
+    v.version = static_cast<int>(row.i64(1));
+    v.text = row.str(2);
+    v.created_at = row.i64(3);
+    v.created_by = row.str(4);
+    v.edited_at = row.is_null(5) ? 0 : row.i64(5);
+    v.edited_by = row.str(6);
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 Result<std::optional<Question>> question_by_id(Conn& c, int64_t id) {

@@ -16,9 +16,15 @@ using storage::Conn;
 
 // ---- bank ------------------------------------------------------------------------------
 Result<int64_t> insert_question(Conn& c, const Question& q);
+/// Saves topic, difficulty, current version, updated_at and bumps the revision.
 Status update_question(Conn& c, const Question& q);
-Result<int64_t> insert_version(Conn& c, int64_t question_id, int version, const QuestionVersion& v, int64_t now);
-Status update_version(Conn& c, int64_t version_id, const QuestionVersion& v);
+/// `by`: the name of whoever made it (history).
+Result<int64_t> insert_version(Conn& c, int64_t question_id, int version, const QuestionVersion& v, int64_t now,
+                               const std::string& by);
+/// Changes a version no attempt has seen in place (and records when and by whom).
+Status update_version(Conn& c, int64_t version_id, const QuestionVersion& v, int64_t now, const std::string& by);
+/// Every version of a question, newest first.
+Result<std::vector<VersionInfo>> versions_of(Conn& c, int64_t question_id);
 Result<std::optional<Question>> question_by_id(Conn& c, int64_t id);
 Result<std::optional<Question>> question_by_key(Conn& c, const std::string& key);
 Result<std::vector<Question>> list_questions(Conn& c, const std::string& topic, int64_t after_id, int limit);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "contest/importer.h"
 #include "core/result.h"
 #include "core/utf8.h"
 
@@ -75,12 +76,8 @@ size_t column_of(const std::string& ref) {
   return col == 0 ? 0 : col - 1;
 }
 
-}  // namespace
-
-core::Result<std::vector<std::vector<std::string>>> read_xlsx_rows(const std::string& path) {
-  int err = 0;
-  zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
-  if (!z) return Error::of(ErrorCode::BadRequest, "Không mở được tệp XLSX " + path + " (không phải tệp .xlsx?).");
+/// The rows of the first sheet of an opened workbook; closes z.
+core::Result<std::vector<std::vector<std::string>>> rows_of(zip_t* z) {
   auto shared = zip_entry(z, "xl/sharedStrings.xml", false);
   auto sheet = zip_entry(z, "xl/worksheets/sheet1.xml", true);
   zip_close(z);
@@ -140,6 +137,28 @@ core::Result<std::vector<std::vector<std::string>>> read_xlsx_rows(const std::st
     p = e + 6;
   }
   return rows;
+}
+
+}  // namespace
+
+core::Result<std::vector<std::vector<std::string>>> read_xlsx_rows(const std::string& path) {
+  int err = 0;
+  zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  if (!z) return Error::of(ErrorCode::BadRequest, "Không mở được tệp XLSX " + path + " (không phải tệp .xlsx?).");
+  return rows_of(z);
+}
+
+core::Result<std::vector<std::vector<std::string>>> xlsx_rows_of(std::string_view bytes) {
+  zip_error_t zerr;
+  zip_error_init(&zerr);
+  zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &zerr);
+  zip_t* z = src ? zip_open_from_source(src, ZIP_RDONLY, &zerr) : nullptr;
+  zip_error_fini(&zerr);
+  if (!z) {
+    if (src) zip_source_free(src);
+    return Error::of(ErrorCode::BadRequest, "Tệp không phải bảng tính XLSX hợp lệ (không đọc được nội dung nén).");
+  }
+  return rows_of(z);
 }
 
 }  // namespace pbgdpl::contest

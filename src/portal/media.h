@@ -1,5 +1,5 @@
 #pragma once
-// Uploaded files: multipart/form-data parsing, type detection from content (magic bytes,
+// Uploaded files: type detection from content (magic bytes,
 // never the extension), per-type size limits, audio/video duration from the container
 // headers, and image variants through libvips. Nothing here touches the database.
 #include <cstdint>
@@ -9,18 +9,13 @@
 #include <vector>
 
 #include "core/result.h"
+#include "http/multipart.h"
 
 namespace pbgdpl::portal {
 
-struct Part {
-  std::string name;
-  std::string filename;  ///< empty for plain fields
-  std::string content_type;
-  std::string data;
-};
-/// Parses a multipart/form-data body (RFC 7578). Bad framing → a Vietnamese 400.
-core::Result<std::vector<Part>> parse_multipart(std::string_view content_type, std::string_view body,
-                                                size_t max_parts = 50);
+// The multipart parser lives in src/http (shared with the contest bank import).
+using http::Part;
+using http::parse_multipart;
 
 struct Sniffed {
   std::string kind;  ///< image | audio | video | pdf

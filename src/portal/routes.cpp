@@ -920,12 +920,8 @@ void register_routes(http::Router& r, Service& svc, accounts::Service& accounts,
     require_editor(req);
     auto parts = parse_multipart(req.header("content-type"), req.body);
     if (!parts) return media_page(req, parts.error(), core::error_status(parts.error().code));
-    // The auth middleware reads the CSRF token only from urlencoded forms and headers; a
-    // file form (no JavaScript) carries it as a part, checked here before anything else.
-    std::string token(req.header("x-csrf-token"));
-    for (const auto& p : *parts)
-      if (p.name == "_csrf" && token.empty()) token = p.data;
-    if (token.empty() || !core::constant_time_equal(token, req.csrf_token)) http::fail(ErrorCode::CsrfFailed);
+    // A file form carries its CSRF token as a part (see http/multipart.h).
+    if (!http::multipart_csrf_ok(req, *parts)) http::fail(ErrorCode::CsrfFailed);
     std::string alt, transcript, org;
     const Part* file = nullptr;
     for (const auto& p : *parts) {

@@ -24,18 +24,8 @@ class ContestAdmin : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     env_ = std::make_unique<Env>(GetParam());
-    auto sys = accounts::Service::system_principal();
-    accounts::Actor a;
-    a.name = "test";
-    ASSERT_TRUE(env_->app().accounts->create_org(sys, a, {"AH", "Tỉnh An Hòa", "tinh", "", ""}).ok());
-    ASSERT_TRUE(env_->app().accounts->create_org(sys, a, {"AH-STP", "Sở Tư pháp tỉnh An Hòa", "so_nganh", "AH", ""}).ok());
-    accounts::UserInput u;
-    u.email = "quantri@anhoa.test";
-    u.name = "Quản trị Sở Tư pháp";
-    u.org_code = "AH-STP";
-    u.role = "unit_admin";
-    u.password = "Mat-khau-2026!";
-    ASSERT_TRUE(env_->app().accounts->create_user(sys, a, u).ok());
+    ASSERT_TRUE(env_->add_orgs());
+    ASSERT_TRUE(env_->add_user("quantri@anhoa.test", "Quản trị Sở Tư pháp", "unit_admin"));
   }
   std::unique_ptr<Env> env_;
 };

@@ -18,6 +18,8 @@ using nlohmann::json;
 /// 2026-11-01 00:00 in Việt Nam (UTC+7), ms.
 constexpr int64_t kT0 = 1793466000000;
 constexpr int64_t kMin = 60000;
+/// The password of the admin pages' test users.
+inline const std::string kPassword = "Mat-khau-2026!";
 
 /// Six questions of our own about the fictional Tỉnh An Hòa, every type.
 inline std::vector<QuestionInput> bank() {
@@ -124,6 +126,22 @@ class Env {
     accounts::Actor a;
     a.name = "cli";
     return a;
+  }
+  /// The province and its Sở Tư pháp (AH-STP), for the admin pages' users.
+  bool add_orgs() {
+    auto sys = accounts::Service::system_principal();
+    return app().accounts->create_org(sys, cli(), {"AH", "Tỉnh An Hòa", "tinh", "", ""}).ok() &&
+           app().accounts->create_org(sys, cli(), {"AH-STP", "Sở Tư pháp tỉnh An Hòa", "so_nganh", "AH", ""}).ok();
+  }
+  /// A user of AH-STP with the given role and kPassword.
+  bool add_user(const std::string& email, const std::string& name, const std::string& role) {
+    accounts::UserInput u;
+    u.email = email;
+    u.name = name;
+    u.org_code = "AH-STP";
+    u.role = role;
+    u.password = kPassword;
+    return app().accounts->create_user(accounts::Service::system_principal(), cli(), u).ok();
   }
   /// Imports the bank and creates (and publishes) the contest; returns its id.
   int64_t make_contest(json def = definition()) {

@@ -27,20 +27,11 @@ class PortalHttp : public PortalTest {
     EXPECT_TRUE(b.login(email, kPassword)) << email;
     return b;
   }
-  static std::string multipart(const std::vector<std::tuple<std::string, std::string, std::string>>& parts) {
-    std::string body;
-    for (const auto& [name, filename, data] : parts) {
-      body += "--BOUNDARY42\r\nContent-Disposition: form-data; name=\"" + name + "\"";
-      if (!filename.empty()) body += "; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream";
-      body += "\r\n\r\n" + data + "\r\n";
-    }
-    return body + "--BOUNDARY42--\r\n";
-  }
   HttpResponse upload(Browser& b, const std::string& filename, const std::string& bytes, const std::string& alt,
                       const std::string& csrf = "") {
     b.get("/quan-tri/thu-vien");
     return b.send("POST", "/quan-tri/thu-vien",
-                  multipart({{"_csrf", "", csrf.empty() ? b.csrf() : csrf}, {"alt", "", alt}, {"file", filename, bytes}}),
+                  pbgdpl::testing::multipart_body({{"_csrf", "", csrf.empty() ? b.csrf() : csrf}, {"alt", "", alt}, {"file", filename, bytes}}),
                   {{"Content-Type", "multipart/form-data; boundary=BOUNDARY42"}});
   }
   static std::string version_in(const std::string& html) {

@@ -191,6 +191,17 @@ void TestServer::stop() {
 
 TestServer::~TestServer() { stop(); }
 
+std::string multipart_body(const std::vector<std::tuple<std::string, std::string, std::string>>& parts) {
+  const std::string b = kMultipartBoundary;
+  std::string body;
+  for (const auto& [name, filename, data] : parts) {
+    body += "--" + b + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
+    if (!filename.empty()) body += "; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream";
+    body += "\r\n\r\n" + data + "\r\n";
+  }
+  return body + "--" + b + "--\r\n";
+}
+
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
   for (const auto& [k, v] : fields) {

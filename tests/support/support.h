@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "app/app.h"
@@ -109,6 +110,10 @@ class Browser {
 
 /// application/x-www-form-urlencoded body.
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
+/// A multipart/form-data body with boundary kMultipartBoundary: parts are (name, filename,
+/// data); a part with a filename is a file (application/octet-stream).
+inline constexpr const char* kMultipartBoundary = "BOUNDARY42";
+std::string multipart_body(const std::vector<std::tuple<std::string, std::string, std::string>>& parts);
 /// Path of the repository's ../shared/data (from PBGDPL_SHARED_DATA or the source tree).
 std::filesystem::path shared_data();
 /// Path of the pbgdpl binary under test (PBGDPL_BIN, set by CMake).
