@@ -169,30 +169,28 @@ Result<std::vector<VersionInfo>> versions_of(Conn& c, int64_t question_id) {
   return out;
 }
 
-Result<std::optional<Question>> question_by_id(Conn& c, int64_t id) {
-  auto r = c.one(std::string("SELECT ") + kQuestionCols +
-                     " FROM contest_questions q JOIN contest_question_versions v ON v.question_id = q.id AND "
-                     "v.version = q.current_version WHERE q.id = ?",
-                 {id});
+namespace {
+// A question with its current version, for the WHERE clause that follows.
+const std::string kQuestionSelect = std::string("SELECT ") + kQuestionCols +
+                                    " FROM contest_questions q JOIN contest_question_versions v ON v.question_id = q.id AND "
+                                    "v.version = q.current_version WHERE ";
+
+Result<std::optional<Question>> one_question(Conn& c, std::string_view where, const storage::Params& p) {
+  auto r = c.one(kQuestionSelect + std::string(where), p);
   if (!r) return r.take_error();
   if (!*r) return std::optional<Question>();
   return std::optional<Question>(question_of(**r));
 }
+}  // namespace
+
+Result<std::optional<Question>> question_by_id(Conn& c, int64_t id) { return one_question(c, "q.id = ?", {id}); }
 
 Result<std::optional<Question>> question_by_key(Conn& c, const std::string& key) {
-  auto r = c.one(std::string("SELECT ") + kQuestionCols +
-                     " FROM contest_questions q JOIN contest_question_versions v ON v.question_id = q.id AND "
-                     "v.version = q.current_version WHERE q.ext_key = ?",
-                 {key});
-  if (!r) return r.take_error();
-  if (!*r) return std::optional<Question>();
-  return std::optional<Question>(question_of(**r));
+  return one_question(c, "q.ext_key = ?", {key});
 }
 
 Result<std::vector<Question>> list_questions(Conn& c, const std::string& topic, int64_t after_id, int limit) {
-  std::string sql = std::string("SELECT ") + kQuestionCols +
-                    " FROM contest_questions q JOIN contest_question_versions v ON v.question_id = q.id AND "
-                    "v.version = q.current_version WHERE q.archived = 0 AND q.id > ?";
+  std::string sql = kQuestionSelect + "q.archived = 0 AND q.id > ?";
   storage::Params p{after_id};
   if (!topic.empty()) {
     sql += " AND q.topic = ?";
@@ -463,12 +461,19 @@ Result<int64_t> insert_participant(Conn& c, int64_t contest_id, const Registrati
   return (*r)->i64(0);
 }
 
-Result<std::optional<Attempt>> open_attempt(Conn& c, int64_t participant_id) {
-  auto r = c.one(std::string("SELECT ") + kAttemptCols + " FROM contest_attempts WHERE participant_id = ? AND status = 'open'",
-                 {participant_id});
+namespace {
+const std::string kAttemptSelect = std::string("SELECT ") + kAttemptCols + " FROM contest_attempts WHERE ";
+
+Result<std::optional<Attempt>> one_attempt(Conn& c, std::string_view where, const storage::Params& p) {
+  auto r = c.one(kAttemptSelect + std::string(where), p);
   if (!r) return r.take_error();
   if (!*r) return std::optional<Attempt>();
   return std::optional<Attempt>(attempt_of(**r));
+}
+}  // namespace
+
+Result<std::optional<Attempt>> open_attempt(Conn& c, int64_t participant_id) {
+  return one_attempt(c, "participant_id = ? AND status = 'open'", {participant_id});
 }
 
 Result<int64_t> count_attempts(Conn& c, int64_t participant_id, int64_t round_id) {
@@ -493,12 +498,7 @@ Result<int64_t> insert_attempt(Conn& c, const Attempt& a) {
   return (*r)->i64(0);
 }
 
-Result<std::optional<Attempt>> attempt_by_id(Conn& c, int64_t id) {
-  auto r = c.one(std::string("SELECT ") + kAttemptCols + " FROM contest_attempts WHERE id = ?", {id});
-  if (!r) return r.take_error();
-  if (!*r) return std::optional<Attempt>();
-  return std::optional<Attempt>(attempt_of(**r));
-}
+Result<std::optional<Attempt>> attempt_by_id(Conn& c, int64_t id) { return one_attempt(c, "id = ?", {id}); }
 
 Result<bool> refresh_attempt(Conn& c, Attempt& a) {
   auto r = c.one("SELECT status, answers, score, max_score, correct, receipt, flags, submitted_at FROM contest_attempts WHERE id = ?",
@@ -510,10 +510,7 @@ Result<bool> refresh_attempt(Conn& c, Attempt& a) {
 }
 
 Result<std::optional<Attempt>> attempt_by_receipt(Conn& c, const std::string& receipt) {
-  auto r = c.one(std::string("SELECT ") + kAttemptCols + " FROM contest_attempts WHERE receipt = ?", {receipt});
-  if (!r) return r.take_error();
-  if (!*r) return std::optional<Attempt>();
-  return std::optional<Attempt>(attempt_of(**r));
+  return one_attempt(c, "receipt = ?", {receipt});
 }
 
 Status save_answers(Conn& c, int64_t id, const json& answers, int64_t at) {
