@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/crypto.h"
+#include "core/ascii.h"
 #include "core/utf8.h"
 
 namespace pbgdpl::http {
@@ -14,11 +15,7 @@ using core::ErrorCode;
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::ascii_lower;
 
 std::string_view trim(std::string_view s) { return core::trim(s); }
 
@@ -31,7 +28,7 @@ std::optional<std::string> header_param(std::string_view header, std::string_vie
     std::string_view part = header.substr(pos);
     auto eq = part.find('=');
     std::string_view name = trim(part.substr(0, std::min(eq, part.find(';'))));
-    if (eq != std::string_view::npos && (semi == std::string_view::npos || pos + eq < semi) && lower(name) == key) {
+    if (eq != std::string_view::npos && (semi == std::string_view::npos || pos + eq < semi) && ascii_lower(name) == key) {
       std::string_view v = part.substr(eq + 1);
       v = v.substr(v.find_first_not_of(' ') == std::string_view::npos ? v.size() : v.find_first_not_of(' '));
       if (!v.empty() && v.front() == '"') {
@@ -56,7 +53,7 @@ std::optional<std::string> header_param(std::string_view header, std::string_vie
 
 core::Result<std::vector<Part>> parse_multipart(std::string_view content_type, std::string_view body, size_t max_parts) {
   auto bad = [](std::string m) { return Error::of(ErrorCode::BadRequest, std::move(m)); };
-  if (lower(content_type.substr(0, 19)) != "multipart/form-data")
+  if (ascii_lower(content_type.substr(0, 19)) != "multipart/form-data")
     return Error::of(ErrorCode::UnsupportedMediaType, "Biểu mẫu tải tệp phải gửi dạng multipart/form-data.");
   auto boundary = header_param(content_type, "boundary");
   if (!boundary || boundary->empty() || boundary->size() > 200) return bad("Biểu mẫu tải tệp thiếu ranh giới (boundary).");
@@ -80,7 +77,7 @@ core::Result<std::vector<Part>> parse_multipart(std::string_view content_type, s
       std::string_view line = headers.substr(hp, nl == std::string_view::npos ? std::string_view::npos : nl - hp);
       auto colon = line.find(':');
       if (colon != std::string_view::npos) {
-        std::string name = lower(trim(line.substr(0, colon)));
+        std::string name = ascii_lower(trim(line.substr(0, colon)));
         std::string_view value = trim(line.substr(colon + 1));
         if (name == "content-disposition") {
           has_disposition = true;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "core/ascii.h"
 #include "core/utf8.h"
 
 namespace pbgdpl::portal {
@@ -15,11 +16,7 @@ using core::ErrorCode;
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::ascii_lower;
 
 uint32_t le32(const unsigned char* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24); }
 uint32_t be32(const unsigned char* p) { return (static_cast<uint32_t>(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
@@ -275,7 +272,7 @@ core::Result<Checked> check_upload(std::string_view filename, std::string_view b
   }
   // The extension must agree with the content.
   auto dot = filename.rfind('.');
-  std::string ext = dot == std::string_view::npos ? "" : lower(filename.substr(dot + 1));
+  std::string ext = dot == std::string_view::npos ? "" : ascii_lower(filename.substr(dot + 1));
   static const std::vector<std::pair<std::string_view, std::string_view>> kExt = {
       {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"png", "image/png"},   {"gif", "image/gif"},
       {"webp", "image/webp"}, {"wav", "audio/wav"},  {"pdf", "application/pdf"}, {"ogg", "audio/ogg"},
