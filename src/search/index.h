@@ -67,11 +67,14 @@ struct Ranking {
   /// Queries with at least long_query_words distinct words drop the terms (words, exact
   /// forms, pairs) found in more than common_share of the documents; 1 keeps everything.
   double common_share = 0.3;
+  /// Long queries then require one of their terms found in at most rare_share of the
+  /// documents (the more frequent ones only add to the score, AND_MAYBE); 1 = plain OR.
+  double rare_share = 1;
   size_t long_query_words = 12;
 };
 
 /// Sets knobs from "name=value,name=value" (names as in Ranking: bigram_scale, exact_scale,
-/// identifier_scale, named_boost, k1, b, common_share, long_query_words). Benchmarks use it
+/// identifier_scale, named_boost, k1, b, common_share, rare_share, long_query_words). Benchmarks use it
 /// to compare settings without a rebuild; an unknown name or a bad number is an error.
 core::Status apply_ranking(Ranking& r, const std::string& spec);
 

@@ -1,7 +1,7 @@
 // Xapian 1.4 behind search::Index.
 //
 // Terms of one document (all from text::tokenize):
-//   folded syllables, unprefixed, with positions  — matching without diacritics (đ→d)
+//   folded syllables, unprefixed (no positions)   — matching without diacritics (đ→d)
 //   Z + exact syllable                             — exact-diacritic matches rank higher
 //   B + folded syllable pair                       — phrases outrank scattered syllables
 //   I + legal identifier                           — "91/2015/qh13" is one token
@@ -173,7 +173,6 @@ class XapianIndex final : public Index {
   core::Status put(const IndexDoc& d) override {
     return write([&](Xapian::WritableDatabase& w) {
       Xapian::Document doc;
-      Xapian::termpos base = 1;
       for (const auto& f : d.fields) {
         auto toks = text::tokenize(f.text);
         const text::Token* prev = nullptr;
@@ -183,14 +182,15 @@ class XapianIndex final : public Index {
             doc.add_term(clip("I" + t.folded), wdf);
             continue;
           }
-          doc.add_posting(clip(t.folded), base + t.pos, wdf);
+          // No positions: nothing matches phrases by position (the B pair terms carry phrase
+          // awareness), and a position list per (term, document) was most of the build.
+          doc.add_term(clip(t.folded), wdf);
           // Queries add Z terms only for words written with diacritics: a plain word's exact
           // form would be a second copy of its folded term that no query ever asks for.
           if (t.has_diacritics()) doc.add_term(clip("Z" + t.exact), wdf);
           if (prev && prev->pos + 1 == t.pos) doc.add_term(clip("B" + prev->folded + "_" + t.folded), wdf);
           prev = &t;
         }
-        base += (toks.empty() ? 0 : toks.back().pos) + 100;
       }
       doc.add_boolean_term(clip("Q" + d.id));
       doc.add_boolean_term(clip("G" + d.group));
@@ -314,6 +314,15 @@ class XapianIndex final : public Index {
       void drop_common(const Xapian::Database& db, Xapian::doccount max_docs) {
         std::erase_if(order, [&](const std::string& t) { return db.get_termfreq(t) > max_docs; });
       }
+      // Moves the terms found in more than max_docs documents to `to`.
+      void move_common(const Xapian::Database& db, Xapian::doccount max_docs, Terms& to) {
+        std::erase_if(order, [&](const std::string& t) {
+          if (db.get_termfreq(t) <= max_docs) return false;
+          to.order.push_back(t);
+          to.count[t] = count.at(t);
+          return true;
+        });
+      }
       Xapian::Query query() const {
         std::vector<Xapian::Query> qs;
         qs.reserve(order.size());
@@ -367,12 +376,40 @@ class XapianIndex final : public Index {
           pairs.drop_common(*r.db, max_docs);
         }
       }
-      std::vector<Xapian::Query> parts;
-      if (!words.empty()) parts.push_back(words.query());
-      if (!pairs.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, pairs.query(), ranking_.bigram_scale);
-      if (!exact.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, exact.query(), ranking_.exact_scale);
-      if (!ids.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, ids.query(), ranking_.identifier_scale);
-      Xapian::Query query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+      // Long queries, second step: a document must contain at least one of the query's rarer
+      // terms (found in at most `rare_share` of the documents: rare words, most pairs,
+      // identifiers); the frequent words only add to its score (AND_MAYBE). The scores of
+      // the documents that match are the same as with a plain OR; what is lost are documents
+      // that share only frequent words with the question, and those cannot reach the first
+      // page of a 50-word question. Xapian then walks the short posting lists and skips
+      // through the long ones instead of merging them all.
+      Terms common_words, common_pairs, common_exact;
+      if (words.order.size() >= ranking_.long_query_words && ranking_.rare_share < 1) {
+        const auto max_docs = static_cast<Xapian::doccount>(ranking_.rare_share * r.db->get_doccount());
+        auto rare_words = words, rare_pairs = pairs, rare_exact = exact;
+        Terms cw, cp, ce;
+        rare_words.move_common(*r.db, max_docs, cw);
+        rare_pairs.move_common(*r.db, max_docs, cp);
+        rare_exact.move_common(*r.db, max_docs, ce);
+        auto matches = [&](const Terms& t) {
+          return std::any_of(t.order.begin(), t.order.end(), [&](const std::string& x) { return r.db->get_termfreq(x) > 0; });
+        };
+        if (matches(rare_words) || matches(rare_pairs) || matches(ids)) {
+          words = std::move(rare_words), pairs = std::move(rare_pairs), exact = std::move(rare_exact);
+          common_words = std::move(cw), common_pairs = std::move(cp), common_exact = std::move(ce);
+        }
+      }
+      auto or_of = [&](const Terms& w, const Terms& p, const Terms& e, const Terms* i) {
+        std::vector<Xapian::Query> parts;
+        if (!w.empty()) parts.push_back(w.query());
+        if (!p.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, p.query(), ranking_.bigram_scale);
+        if (!e.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, e.query(), ranking_.exact_scale);
+        if (i && !i->empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, i->query(), ranking_.identifier_scale);
+        return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+      };
+      Xapian::Query query = or_of(words, pairs, exact, &ids);
+      if (!common_words.empty() || !common_pairs.empty() || !common_exact.empty())
+        query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, or_of(common_words, common_pairs, common_exact, nullptr));
       std::vector<Xapian::Query> filters;
       for (const auto& [facet, values] : q.filters) {
         if (values.empty()) continue;
@@ -548,7 +585,7 @@ core::Status apply_ranking(Ranking& r, const std::string& spec) {
   const std::map<std::string, double*> knobs = {
       {"bigram_scale", &r.bigram_scale}, {"exact_scale", &r.exact_scale}, {"identifier_scale", &r.identifier_scale},
       {"named_boost", &r.named_boost},   {"k1", &r.k1},                   {"b", &r.b},
-      {"common_share", &r.common_share}};
+      {"common_share", &r.common_share}, {"rare_share", &r.rare_share}};
   size_t i = 0;
   while (i < spec.size()) {
     size_t end = spec.find(',', i);

@@ -383,17 +383,32 @@ TEST_F(IndexTest, ALongQuestionWithItsChoicesStillFindsTheRightArticleFirst) {
   index_->ranking().common_share = 1;
   EXPECT_EQ(search(question).hits.at(0).id, "a:kn");
   index_->ranking().common_share = 0.3;
-  // A long query made only of words every article has keeps them all: it still finds them.
+  // Requiring one of the question's rarer terms (here: found in one article of eight) keeps
+  // the same first article, with the same score, with and without diacritics.
+  for (const auto& q : {question, folded}) {
+    index_->ranking().rare_share = 1;
+    auto all = search(q);
+    index_->ranking().rare_share = 0.15;
+    auto rare = search(q);
+    ASSERT_FALSE(rare.hits.empty()) << q;
+    EXPECT_EQ(rare.hits[0].id, "a:kn") << dump(rare);
+    EXPECT_DOUBLE_EQ(rare.hits[0].score, all.hits.at(0).score);
+    EXPECT_LE(rare.hits.size(), all.hits.size());
+  }
+  // A long query made only of words every article has keeps them all: it still finds them
+  // (no rare term to require either).
   auto r = search("cơ quan tổ chức cá nhân có trách nhiệm thực hiện theo quy định của pháp luật");
   EXPECT_EQ(r.hits.size(), 8u) << dump(r);
+  index_->ranking().rare_share = 1;
   // A short query keeps its common words too.
   EXPECT_EQ(search("quy định pháp luật").hits.size(), 8u);
 }
 
 TEST(Ranking, ApplyRankingSetsKnobsAndRejectsUnknownOnes) {
   Ranking r;
-  ASSERT_TRUE(apply_ranking(r, "common_share=0.2,long_query_words=20,named_boost=2").ok());
+  ASSERT_TRUE(apply_ranking(r, "common_share=0.2,long_query_words=20,named_boost=2,rare_share=0.05").ok());
   EXPECT_DOUBLE_EQ(r.common_share, 0.2);
+  EXPECT_DOUBLE_EQ(r.rare_share, 0.05);
   EXPECT_EQ(r.long_query_words, 20u);
   EXPECT_DOUBLE_EQ(r.named_boost, 2);
   EXPECT_FALSE(apply_ranking(r, "nonsense=1").ok());
