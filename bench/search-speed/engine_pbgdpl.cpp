@@ -91,7 +91,7 @@ class PbgdplEngine final : public Engine {
   }
   std::unique_ptr<Client> client() override { return std::make_unique<PbgdplClient>(index_.get()); }
   uint64_t disk_bytes() override { return du(dir_); }
-  std::string notes() const override { return "in-process; Xapian glass, BM25 + bigram/exact/identifier terms, 200-deep rerank"; }
+  std::string notes() const override { return "in-process; Xapian glass, BM25 + pair/exact/identifier terms, no positions, page-deep match"; }
 
  private:
   std::string dir_;

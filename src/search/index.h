@@ -69,7 +69,7 @@ struct Ranking {
   double common_share = 0.3;
   /// Long queries then require one of their terms found in at most rare_share of the
   /// documents (the more frequent ones only add to the score, AND_MAYBE); 1 = plain OR.
-  double rare_share = 1;
+  double rare_share = 0.02;
   size_t long_query_words = 12;
 };
 

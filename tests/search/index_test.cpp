@@ -399,7 +399,7 @@ TEST_F(IndexTest, ALongQuestionWithItsChoicesStillFindsTheRightArticleFirst) {
   // (no rare term to require either).
   auto r = search("cơ quan tổ chức cá nhân có trách nhiệm thực hiện theo quy định của pháp luật");
   EXPECT_EQ(r.hits.size(), 8u) << dump(r);
-  index_->ranking().rare_share = 1;
+  index_->ranking().rare_share = Ranking{}.rare_share;
   // A short query keeps its common words too.
   EXPECT_EQ(search("quy định pháp luật").hits.size(), 8u);
 }
