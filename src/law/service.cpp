@@ -341,7 +341,7 @@ Result<std::vector<Document>> Service::suggest(const std::string& prefix, int li
   return db_.read([&](Conn& c) { return store::suggest(c, t, std::clamp(limit, 1, 20)); });
 }
 
-Status Service::index_document(int64_t id) {
+Status Service::index_document(int64_t id, bool commit) {
   if (!index_) return {};
   auto data = db_.read([&](Conn& c) -> Result<std::pair<std::optional<Document>, std::vector<Provision>>> {
     auto d = store::by_id(c, id);
@@ -388,21 +388,24 @@ Status Service::index_document(int64_t id) {
       PBGDPL_TRY(index_->put(x));
     }
   }
-  return index_->commit();
+  return commit ? index_->commit() : Status{};
 }
 
 Result<size_t> Service::reindex(const std::function<void(size_t, size_t)>& progress) {
   if (!index_) return Error::of(ErrorCode::Unavailable, "Chưa có chỉ mục tìm kiếm.");
   auto ids = db_.read([&](Conn& c) { return store::all_ids(c); });
   if (!ids) return ids.take_error();
+  // One commit at the end, not one per document: searches keep the old index until the new
+  // one is complete (Xapian itself writes out every 10,000 articles), and a large library
+  // does not pay a commit, an fsync, per document.
   PBGDPL_TRY(index_->clear());
-  PBGDPL_TRY(index_->commit());
   size_t done = 0;
   for (auto id : *ids) {
-    PBGDPL_TRY(index_document(id));
+    PBGDPL_TRY(index_document(id, false));
     ++done;
     if (progress) progress(done, ids->size());
   }
+  PBGDPL_TRY(index_->commit());
   return done;
 }
 

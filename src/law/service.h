@@ -88,8 +88,9 @@ class Service {
   Result<std::vector<Document>> suggest(const std::string& prefix, int limit);
 
   Result<search::Results> search(const SearchRequest& r);
-  /// Brings the index in line with the database for one document (the job's work).
-  Status index_document(int64_t id);
+  /// Brings the index in line with the database for one document (the job's work); commits
+  /// unless told not to (a reindex commits once at the end).
+  Status index_document(int64_t id, bool commit = true);
   /// Rebuilds the whole index; progress(done, total) after each document.
   Result<size_t> reindex(const std::function<void(size_t, size_t)>& progress);
 

@@ -261,7 +261,6 @@ class XapianIndex final : public Index {
     try {
       writer_->commit();
       writer_.reset();  // release the lock so `pbgdpl search reindex` and other nodes can write
-      ++generation_;
     } catch (const Xapian::Error& e) {
       writer_.reset();
       return Error::of(ErrorCode::Internal, "Lỗi ghi chỉ mục: " + e.get_msg());
@@ -283,6 +282,18 @@ class XapianIndex final : public Index {
   Ranking& ranking() override { return ranking_; }
 
   core::Result<Results> search(const Query& q) override {
+    // A writer in another process may, two commits on, reuse blocks an open reader still
+    // needs (DatabaseModifiedError): that reader is dropped and the search runs once more on
+    // a freshly opened one.
+    bool modified = false;
+    auto r = search_once(q, modified);
+    if (modified) r = search_once(q, modified);
+    return r;
+  }
+
+  core::Result<Results> search_once(const Query& q, bool& modified) {
+    modified = false;
+    refresh_groups();
     Results res;
     std::set<std::string> named;
     auto toks = expand_abbreviations(text::tokenize(q.text.size() > 2000 ? q.text.substr(0, 2000) : q.text));
@@ -498,6 +509,9 @@ class XapianIndex final : public Index {
         std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
       }
       give_back(std::move(r));
+    } catch (const Xapian::DatabaseModifiedError&) {
+      modified = true;
+      return Error::of(ErrorCode::Unavailable, "Tìm kiếm tạm thời không khả dụng.");
     } catch (const Xapian::Error& e) {
       core::log_error("search error: {}", e.get_description());
       return Error::of(ErrorCode::Unavailable, "Tìm kiếm tạm thời không khả dụng.");
@@ -508,7 +522,6 @@ class XapianIndex final : public Index {
  private:
   struct Reader {
     std::unique_ptr<Xapian::Database> db;
-    uint64_t generation = 0;
   };
 
   Reader reader() {
@@ -517,16 +530,15 @@ class XapianIndex final : public Index {
       if (!pool_.empty()) {
         Reader r = std::move(pool_.back());
         pool_.pop_back();
-        if (r.generation != generation_.load()) {
-          r.db->reopen();
-          r.generation = generation_.load();
-        }
+        // Always: another process (`pbgdpl search reindex`, `library import`) may have
+        // committed since, and only reopen() moves a reader to the latest revision. It costs
+        // a read of the version file when nothing changed.
+        r.db->reopen();
         return r;
       }
     }
     Reader r;
     r.db = std::make_unique<Xapian::Database>(dir_);
-    r.generation = generation_.load();
     return r;
   }
 
@@ -556,8 +568,25 @@ class XapianIndex final : public Index {
     return {};
   }
 
+  // Law titles ("group:" metadata) that another process committed: reloaded whenever the
+  // index's revision has moved since the last load.
+  void refresh_groups() {
+    try {
+      auto r = reader();
+      const auto rev = r.db->get_revision();
+      if (rev != groups_rev_.load()) {
+        load_groups(*r.db);
+        groups_rev_ = rev;
+      }
+      give_back(std::move(r));
+    } catch (const Xapian::Error&) {
+      // the search that follows reports it
+    }
+  }
+
   void load_groups(Xapian::Database& db) {
     std::lock_guard lock(groups_mu_);
+    groups_.clear();
     for (auto it = db.metadata_keys_begin("group:"); it != db.metadata_keys_end("group:"); ++it) {
       auto v = db.get_metadata(*it);
       if (!v.empty()) groups_[(*it).substr(6)] = v;
@@ -574,9 +603,9 @@ class XapianIndex final : public Index {
   std::unordered_map<std::string, std::string> group_titles_;  ///< group → title already stored
   std::mutex pool_mu_;
   std::vector<Reader> pool_;
-  std::atomic<uint64_t> generation_{0};
   std::mutex groups_mu_;
   std::unordered_map<std::string, std::string> groups_;
+  std::atomic<Xapian::rev> groups_rev_{0};
 };
 
 }  // namespace

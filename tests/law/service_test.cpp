@@ -355,6 +355,22 @@ TEST_P(LawService, ReindexRebuildsTheIndexFromTheDatabase) {
   EXPECT_EQ(hits[0], std::to_string(d.id) + "#2");
 }
 
+TEST_P(LawService, SearchesKeepTheOldIndexUntilAReindexIsComplete) {
+  auto d = import(td::kLawV1, "test:thu-vien");
+  app().jobs->drain();
+  ASSERT_FALSE(found("mượn sách").empty());
+  size_t calls = 0;
+  auto n = law().reindex([&](size_t, size_t) {
+    ++calls;
+    EXPECT_FALSE(found("mượn sách").empty()) << "a reader searched while the index was being rebuilt";
+  });
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(calls, 1u);
+  auto hits = found("mượn sách");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0], std::to_string(d.id) + "#2");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LawService, ::testing::ValuesIn(pbgdpl::testing::backends()));
 
 }  // namespace

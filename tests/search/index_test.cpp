@@ -404,6 +404,31 @@ TEST_F(IndexTest, ALongQuestionWithItsChoicesStillFindsTheRightArticleFirst) {
   EXPECT_EQ(search("quy định pháp luật").hits.size(), 8u);
 }
 
+TEST_F(IndexTest, ASecondWriterOnTheSameIndexIsSeenByTheFirstOnesSearches) {
+  // The server keeps readers open; `pbgdpl search reindex` or `library import` writes the same
+  // index from another process. The server's next search must see what they committed,
+  // however many commits they made.
+  put(doc("a:1", "d:1", "Người lao động được nghỉ phép năm."));
+  commit();
+  EXPECT_EQ(search("nghỉ phép").hits.size(), 1u);  // a reader is now open and pooled
+  auto other = Index::open(dir_.str() + "/idx");
+  ASSERT_TRUE(other.ok());
+  for (int i = 2; i <= 6; ++i) {
+    ASSERT_TRUE((*other)->put(doc("a:" + std::to_string(i), "d:2", "Người lao động được nghỉ phép có hưởng lương.", "",
+                                  {}, 0, "Bộ luật Lao động")).ok());
+    ASSERT_TRUE((*other)->commit().ok());
+  }
+  auto r = search("nghỉ phép");
+  EXPECT_EQ(r.hits.size(), 6u) << dump(r);
+  // The law's title the other process stored is known here too ("theo Bộ luật Lao động").
+  EXPECT_EQ(search("nghỉ phép theo Bộ luật Lao động").named_group, "d:2");
+  ASSERT_TRUE((*other)->remove_group("d:2").ok());
+  ASSERT_TRUE((*other)->commit().ok());
+  r = search("nghỉ phép theo Bộ luật Lao động");
+  EXPECT_EQ(ids(r), std::vector<std::string>{"a:1"});
+  EXPECT_EQ(r.named_group, "");
+}
+
 TEST(Ranking, ApplyRankingSetsKnobsAndRejectsUnknownOnes) {
   Ranking r;
   ASSERT_TRUE(apply_ranking(r, "common_share=0.2,long_query_words=20,named_boost=2,rare_share=0.05").ok());
