@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -164,6 +165,7 @@ class XapianIndex final : public Index {
       Xapian::WritableDatabase w(dir_, Xapian::DB_CREATE_OR_OPEN);
       w.commit();
       load_groups(w);
+      groups_rev_ = w.get_revision();
     } catch (const Xapian::Error& e) {
       return Error::of(ErrorCode::Unavailable, "Không mở được chỉ mục tìm kiếm: " + e.get_msg());
     }
@@ -293,27 +295,11 @@ class XapianIndex final : public Index {
 
   core::Result<Results> search_once(const Query& q, bool& modified) {
     modified = false;
-    refresh_groups();
     Results res;
-    std::set<std::string> named;
     auto toks = expand_abbreviations(text::tokenize(q.text.size() > 2000 ? q.text.substr(0, 2000) : q.text));
-    // The law the query names ("theo Luật Du lịch…"): the longest title found in it.
-    {
-      std::string folded = " ";
-      for (const auto& t : toks)
-        if (t.kind != text::Token::Kind::Identifier) folded += t.folded + " ";
-      std::lock_guard lock(groups_mu_);
-      size_t best = 0;
-      for (const auto& [g, title] : groups_) {
-        if (title.size() < best || folded.find(" " + title + " ") == std::string::npos) continue;
-        if (title.size() > best) named.clear();
-        best = title.size();
-        named.insert(g);  // several documents may share the name (two versions of a code)
-      }
-      if (!named.empty()) res.named_group = *named.begin();
-    }
     // Each distinct term once, weighted by how often the query has it: the same scores as
     // one leaf per occurrence (an OR adds them up), with one posting list per term.
+    using DocFreq = std::function<Xapian::doccount(const std::string&)>;
     struct Terms {
       std::vector<std::string> order;
       std::unordered_map<std::string, int> count;
@@ -321,18 +307,19 @@ class XapianIndex final : public Index {
         if (count[t]++ == 0) order.push_back(std::move(t));
       }
       bool empty() const { return order.empty(); }
-      // Drops the terms that occur in more than max_docs documents (see `Ranking::common_share`).
-      void drop_common(const Xapian::Database& db, Xapian::doccount max_docs) {
-        std::erase_if(order, [&](const std::string& t) { return db.get_termfreq(t) > max_docs; });
-      }
-      // Moves the terms found in more than max_docs documents to `to`.
-      void move_common(const Xapian::Database& db, Xapian::doccount max_docs, Terms& to) {
+      // Takes out the terms found in more than max_docs documents and returns them.
+      Terms split_off(const DocFreq& df, Xapian::doccount max_docs) {
+        Terms frequent;
         std::erase_if(order, [&](const std::string& t) {
-          if (db.get_termfreq(t) <= max_docs) return false;
-          to.order.push_back(t);
-          to.count[t] = count.at(t);
+          if (df(t) <= max_docs) return false;
+          frequent.order.push_back(t);
+          frequent.count[t] = count.at(t);
           return true;
         });
+        return frequent;
+      }
+      bool matches_any(const DocFreq& df) const {
+        return std::any_of(order.begin(), order.end(), [&](const std::string& t) { return df(t) > 0; });
       }
       Xapian::Query query() const {
         std::vector<Xapian::Query> qs;
@@ -367,6 +354,29 @@ class XapianIndex final : public Index {
 
     try {
       auto r = reader();
+      // The law the query names ("theo Luật Du lịch…"): the longest title found in it.
+      std::set<std::string> named;
+      {
+        std::string folded = " ";
+        for (const auto& t : toks)
+          if (t.kind != text::Token::Kind::Identifier) folded += t.folded + " ";
+        std::lock_guard lock(groups_mu_);
+        size_t best = 0;
+        for (const auto& [g, title] : groups_) {
+          if (title.size() < best || folded.find(" " + title + " ") == std::string::npos) continue;
+          if (title.size() > best) named.clear();
+          best = title.size();
+          named.insert(g);  // several documents may share the name (two versions of a code)
+        }
+        if (!named.empty()) res.named_group = *named.begin();
+      }
+      // Document frequencies, each looked up once (the rules below ask for most terms twice).
+      std::unordered_map<std::string, Xapian::doccount> freq;
+      const DocFreq df = [&](const std::string& t) {
+        auto [it, fresh] = freq.try_emplace(t, 0);
+        if (fresh) it->second = r.db->get_termfreq(t);
+        return it->second;
+      };
       // Long queries (a question pasted with its answer choices): the terms found in more
       // than `common_share` of the documents leave the OR. Their BM25 weight is small (low
       // idf) but their posting lists are most of the index, and Xapian cannot prune an OR of
@@ -376,15 +386,13 @@ class XapianIndex final : public Index {
       if (words.order.size() >= ranking_.long_query_words && ranking_.common_share < 1) {
         const auto max_docs = static_cast<Xapian::doccount>(ranking_.common_share * r.db->get_doccount());
         auto kept = words;
-        kept.drop_common(*r.db, max_docs);
+        kept.split_off(df, max_docs);
         // A query whose only matching words are common keeps them all (else it would find
         // nothing, or only what its rare identifiers or unknown words match).
-        const bool kept_matches = std::any_of(kept.order.begin(), kept.order.end(),
-                                              [&](const std::string& t) { return r.db->get_termfreq(t) > 0; });
-        if (kept_matches) {
+        if (kept.matches_any(df)) {
           words = std::move(kept);
-          exact.drop_common(*r.db, max_docs);
-          pairs.drop_common(*r.db, max_docs);
+          exact.split_off(df, max_docs);
+          pairs.split_off(df, max_docs);
         }
       }
       // Long queries, second step: a document must contain at least one of the query's rarer
@@ -395,17 +403,14 @@ class XapianIndex final : public Index {
       // page of a 50-word question. Xapian then walks the short posting lists and skips
       // through the long ones instead of merging them all.
       Terms common_words, common_pairs, common_exact;
+      // (Counted after the first step: a question left with fewer distinct words than
+      // long_query_words keeps its plain OR.)
       if (words.order.size() >= ranking_.long_query_words && ranking_.rare_share < 1) {
         const auto max_docs = static_cast<Xapian::doccount>(ranking_.rare_share * r.db->get_doccount());
         auto rare_words = words, rare_pairs = pairs, rare_exact = exact;
-        Terms cw, cp, ce;
-        rare_words.move_common(*r.db, max_docs, cw);
-        rare_pairs.move_common(*r.db, max_docs, cp);
-        rare_exact.move_common(*r.db, max_docs, ce);
-        auto matches = [&](const Terms& t) {
-          return std::any_of(t.order.begin(), t.order.end(), [&](const std::string& x) { return r.db->get_termfreq(x) > 0; });
-        };
-        if (matches(rare_words) || matches(rare_pairs) || matches(ids)) {
+        auto cw = rare_words.split_off(df, max_docs), cp = rare_pairs.split_off(df, max_docs),
+             ce = rare_exact.split_off(df, max_docs);
+        if (rare_words.matches_any(df) || rare_pairs.matches_any(df) || ids.matches_any(df)) {
           words = std::move(rare_words), pairs = std::move(rare_pairs), exact = std::move(rare_exact);
           common_words = std::move(cw), common_pairs = std::move(cp), common_exact = std::move(ce);
         }
@@ -534,11 +539,13 @@ class XapianIndex final : public Index {
         // committed since, and only reopen() moves a reader to the latest revision. It costs
         // a read of the version file when nothing changed.
         r.db->reopen();
+        track_groups(*r.db);
         return r;
       }
     }
     Reader r;
     r.db = std::make_unique<Xapian::Database>(dir_);
+    track_groups(*r.db);
     return r;
   }
 
@@ -568,23 +575,16 @@ class XapianIndex final : public Index {
     return {};
   }
 
-  // Law titles ("group:" metadata) that another process committed: reloaded whenever the
-  // index's revision has moved since the last load.
-  void refresh_groups() {
-    try {
-      auto r = reader();
-      const auto rev = r.db->get_revision();
-      if (rev != groups_rev_.load()) {
-        load_groups(*r.db);
-        groups_rev_ = rev;
-      }
-      give_back(std::move(r));
-    } catch (const Xapian::Error&) {
-      // the search that follows reports it
-    }
+  // Law titles ("group:" metadata) that another process committed: reloaded whenever a
+  // reader finds the index at a revision other than the one they were loaded from.
+  void track_groups(const Xapian::Database& db) {
+    const auto rev = db.get_revision();
+    if (rev == groups_rev_.load()) return;
+    load_groups(db);
+    groups_rev_ = rev;
   }
 
-  void load_groups(Xapian::Database& db) {
+  void load_groups(const Xapian::Database& db) {
     std::lock_guard lock(groups_mu_);
     groups_.clear();
     for (auto it = db.metadata_keys_begin("group:"); it != db.metadata_keys_end("group:"); ++it) {
