@@ -16,7 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <climits>
+#include <cstdint>
 #include <cmath>
 #include <cstdio>
 #include <dirent.h>
@@ -317,8 +317,8 @@ nlohmann::json load(const std::string& path) {
 /// The query results of an engine: ENGINE.query.json, or the median of ENGINE.query.N.json
 /// (repeated runs, `query --run N`) for every timing and memory figure, with the number of runs
 /// and the range of the load average seen.
-nlohmann::json load_runs(const std::string& work, const std::string& e) {
-  std::vector<nlohmann::json> runs;
+/// Every query result of an engine (ENGINE.query.json, ENGINE.query.N.json), in file order.
+std::vector<nlohmann::json> query_runs(const std::string& work, const std::string& e) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<std::string> files;
@@ -327,10 +327,16 @@ nlohmann::json load_runs(const std::string& work, const std::string& e) {
     if (n.rfind(e + ".query.", 0) == 0 && n.size() > 5 && n.compare(n.size() - 5, 5, ".json") == 0) files.push_back(f.path());
   }
   std::sort(files.begin(), files.end());
+  std::vector<nlohmann::json> runs;
   for (const auto& f : files) {
     auto j = load(f);
     if (!j.is_null() && !j.is_discarded()) runs.push_back(j);
   }
+  return runs;
+}
+
+nlohmann::json load_runs(const std::string& work, const std::string& e) {
+  auto runs = query_runs(work, e);
   if (runs.empty()) return nullptr;
   for (const auto& r : runs)
     if (r.contains("error")) return r;
@@ -373,16 +379,9 @@ nlohmann::json load_runs(const std::string& work, const std::string& e) {
 /// Per-query single-thread latency of an engine: for each position of the query stream, the
 /// median over the runs that timed it.
 std::vector<double> per_query_ms(const std::string& work, const std::string& e) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
   std::vector<std::vector<double>> runs;
-  for (const auto& f : fs::directory_iterator(work + "/results", ec)) {
-    std::string n = f.path().filename().string();
-    if (n.rfind(e + ".query.", 0) != 0) continue;
-    auto j = load(f.path());
-    if (j.is_null() || j.is_discarded() || !j.contains("ms")) continue;
-    runs.push_back(j["ms"].get<std::vector<double>>());
-  }
+  for (const auto& j : query_runs(work, e))
+    if (j.contains("ms")) runs.push_back(j["ms"].get<std::vector<double>>());
   std::vector<double> out;
   for (size_t i = 0;; ++i) {
     std::vector<double> v;
@@ -399,7 +398,7 @@ std::vector<double> per_query_ms(const std::string& work, const std::string& e) 
 /// first N of the stream, the same for all) and, for throughput, a bound that favours the
 /// peers: twice their single-thread rate (perfect use of both cores) against pbgdpl's
 /// measured 2-client QPS.
-void same_queries_table(const std::string& work) {
+void same_queries_table(const std::string& work, double ours_qps, const std::map<std::string, std::string>& names) {
   std::vector<std::pair<std::string, std::vector<double>>> ms;  // pbgdpl first, as in the main table
   size_t n = SIZE_MAX;
   for (std::string e : {"pbgdpl", "fts5", "postgres", "sphinx"}) {
@@ -408,8 +407,7 @@ void same_queries_table(const std::string& work) {
     n = std::min(n, v.size());
     ms.emplace_back(e, std::move(v));
   }
-  if (ms.size() < 2 || ms.front().first != "pbgdpl" || n == 0) return;
-  auto ours = load_runs(work, "pbgdpl");
+  if (ms.size() < 2 || ms.front().first != "pbgdpl" || n == 0 || ours_qps <= 0) return;
   std::printf("\nThe same queries for every engine: the first %zu of the stream, single thread (median per query "
               "over the runs):\n\n| engine | p50 ms | p95 ms | p99 ms | mean ms | single-thread QPS | pbgdpl 2-client QPS "
               "/ (2 × this) |\n|---|---:|---:|---:|---:|---:|---:|\n", n);
@@ -418,15 +416,11 @@ void same_queries_table(const std::string& work) {
     double sum = 0;
     for (double d : v) sum += d;
     double mean = sum / static_cast<double>(n);
-    auto name = load(work + "/results/" + e + ".build.json");
-    std::string label = !name.is_null() && !name.is_discarded() ? name.value("name", e) : e;
-    std::string ratio = e == "pbgdpl" ? "" : [&] {
-      char b[32];
-      std::snprintf(b, sizeof b, "%.1f×", ours["qps"].get<double>() / (2 * 1000.0 / mean));
-      return std::string(b);
-    }();
-    std::printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %s |\n", label.c_str(), pct(v, 0.5), pct(v, 0.95), pct(v, 0.99),
-                mean, 1000.0 / mean, ratio.c_str());
+    char ratio[32] = "";
+    if (e != "pbgdpl") std::snprintf(ratio, sizeof ratio, "%.1f×", ours_qps / (2 * 1000.0 / mean));
+    auto name = names.find(e);
+    std::printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %s |\n", name == names.end() ? e.c_str() : name->second.c_str(),
+                pct(v, 0.5), pct(v, 0.95), pct(v, 0.99), mean, 1000.0 / mean, ratio);
   }
 }
 
@@ -448,12 +442,14 @@ int cmd_report(int argc, char** argv) {
       "ms/query | RSS MiB | peak RSS MiB | PSS MiB | load avg |\n"
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
   double best_peer_qps = 0, ours_qps = 0;
+  std::map<std::string, std::string> names;
   std::vector<std::string> kinds_rows;
   for (std::string e : {"pbgdpl", "fts5", "postgres", "sphinx"}) {
     auto b = load(work + "/results/" + e + ".build.json");
     auto q = load_runs(work, e);
     if (b.is_null() && q.is_null()) continue;
     std::string name = !b.is_null() ? b.value("name", e) : q.value("name", e);
+    names[e] = name;
     if (!b.is_null() && b.contains("error")) {
       std::printf("| %s | build failed: %s |||||||||||\n", name.c_str(), b["error"].get<std::string>().c_str());
       continue;
@@ -487,7 +483,7 @@ int cmd_report(int argc, char** argv) {
   }
   if (ours_qps > 0 && best_peer_qps > 0)
     std::printf("\nQPS of pbgdpl / fastest peer: %.2f×\n", ours_qps / best_peer_qps);
-  same_queries_table(work);
+  same_queries_table(work, ours_qps, names);
   std::printf("\nSingle-thread latency by query kind (long = question + choices, short = 3–8 words; folded = no "
               "diacritics):\n\n| engine | kind | queries | p50 ms | p99 ms |\n|---|---|---:|---:|---:|\n");
   for (const auto& r : kinds_rows) std::printf("%s\n", r.c_str());
