@@ -37,6 +37,7 @@ class ContestBankAdmin : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(l.ok());
     return l.ok() ? l->size() : 0;
   }
+  static std::string edit_page(const Question& q) { return "/quan-tri/cuoc-thi/ngan-hang/" + std::to_string(q.id); }
   std::optional<Question> by_key(const std::string& key) {
     auto l = svc().list_questions("", 0, 500);
     if (!l.ok()) return std::nullopt;
@@ -182,7 +183,7 @@ TEST_P(ContestBankAdmin, OnlyStaffWithTheirTokenMayImportOrEdit) {
   env_->make_contest();
   auto q = by_key("ah-1");
   ASSERT_TRUE(q);
-  std::string edit = "/quan-tri/cuoc-thi/ngan-hang/" + std::to_string(q->id);
+  const std::string edit = edit_page(*q);
   // A signed-in citizen: 403 on every bank page and form.
   Browser dan(env_->port());
   ASSERT_TRUE(dan.login("dan@anhoa.test", kPassword));
@@ -226,7 +227,7 @@ TEST_P(ContestBankAdmin, EditingAQuestionAnAttemptSawMakesVersionTwo) {
   Browser b(env_->port());
   ASSERT_TRUE(b.login("quantri@anhoa.test", kPassword));
   // The bank list links to the editor, which shows the current version.
-  std::string edit = "/quan-tri/cuoc-thi/ngan-hang/" + std::to_string(q->id);
+  const std::string edit = edit_page(*q);
   EXPECT_NE(b.get("/quan-tri/cuoc-thi/ngan-hang").body.find("href=\"" + edit + "\""), std::string::npos);
   auto page = b.get(edit);
   ASSERT_EQ(page.status, 200);
@@ -287,7 +288,7 @@ TEST_P(ContestBankAdmin, InvalidAndStaleFormsComeBackWithTheUsersInput) {
   env_->make_contest();
   auto q = by_key("ah-5");
   ASSERT_TRUE(q);
-  std::string edit = "/quan-tri/cuoc-thi/ngan-hang/" + std::to_string(q->id);
+  const std::string edit = edit_page(*q);
   Browser b(env_->port());
   ASSERT_TRUE(b.login("quantri@anhoa.test", kPassword));
   b.get(edit);
